@@ -1,0 +1,85 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "loupe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "loupe", targets: ["loupe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // JSON values: a strict parser with limits, a writer, JSON Pointers. No dependencies.
+        .target(name: "LoupeJSON", swiftSettings: swift6),
+        // A JSON Schema 2020-12 validator whose errors carry the instance pointer and keyword.
+        .target(name: "JSONSchema", dependencies: ["LoupeJSON"], swiftSettings: swift6),
+        // Pure domain: tasks, routing, roles, problems. No I/O.
+        .target(
+            name: "LoupeDomain",
+            dependencies: ["JSONSchema", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swift6
+        ),
+        // PostgreSQL: embedded cluster, migrations, repositories. The only module importing PostgresNIO.
+        .target(
+            name: "LoupeStore",
+            dependencies: [
+                "LoupeDomain", "LoupeJSON",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // HTTP: routes, auth middleware, problem+json, metrics, OpenAPI.
+        .target(
+            name: "LoupeAPI",
+            dependencies: [
+                "LoupeDomain", "LoupeStore", "LoupeJSON", "JSONSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swift6
+        ),
+        // Background services and process composition (serve, migrate, keys).
+        .target(
+            name: "LoupeServices",
+            dependencies: [
+                "LoupeDomain", "LoupeStore", "LoupeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        .executableTarget(
+            name: "loupe",
+            dependencies: [
+                "LoupeServices", "LoupeStore", "LoupeDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift6
+        ),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "LoupeJSON"], swiftSettings: swift6),
+        .testTarget(
+            name: "LoupeTests",
+            dependencies: [
+                "LoupeAPI", "LoupeStore", "LoupeDomain", "LoupeServices", "LoupeJSON", "JSONSchema",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swift6
+        ),
+    ]
+)

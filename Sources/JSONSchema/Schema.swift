@@ -1,0 +1,79 @@
+import Foundation
+import LoupeJSON
+
+/// A JSON Schema (draft 2020-12) ready to validate instances.
+public struct Schema: Sendable {
+    /// Validation options.
+    public struct Options: Sendable {
+        /// 2020-12 treats `format` as an annotation; extraction schemas want it asserted.
+        public var assertFormats: Bool
+        public var maxErrors: Int
+        public init(assertFormats: Bool = true, maxErrors: Int = 50) {
+            self.assertFormats = assertFormats
+            self.maxErrors = maxErrors
+        }
+    }
+
+    static let defaultBase = "https://loupe.invalid/schema.json"
+
+    public let root: JSONValue
+    let registry: SchemaRegistry
+    let options: Options
+    let regexes: RegexCache
+    let rootBase: String
+
+    public init(_ root: JSONValue, options: Options = .init()) {
+        self.root = root
+        self.options = options
+        let base = SchemaRegistry.base(of: root, outer: Self.defaultBase)
+        self.rootBase = base
+        self.registry = SchemaRegistry(root: root, base: base)
+        self.regexes = RegexCache(patterns: registry.patterns)
+    }
+
+    /// All failures of `instance` against this schema; empty when valid.
+    public func validate(_ instance: JSONValue) -> [ValidationError] {
+        let evaluator = Evaluator(schema: self)
+        _ = evaluator.evaluate(root, instance, base: rootBase, idResolved: true, instancePath: "", schemaPath: "", collect: true)
+        return evaluator.errors
+    }
+
+    public func isValid(_ instance: JSONValue) -> Bool {
+        let evaluator = Evaluator(schema: self)
+        return evaluator.evaluate(root, instance, base: rootBase, idResolved: true, instancePath: "", schemaPath: "", collect: false).valid
+    }
+}
+
+/// Compiled `pattern`/`patternProperties` regexes, built once per schema.
+final class RegexCache: @unchecked Sendable {
+    // Immutable after init except for the lock-guarded fallback map.
+    private let compiled: [String: NSRegularExpression]
+    private let lock = NSLock()
+    private var extra: [String: NSRegularExpression?] = [:]
+
+    init(patterns: Set<String>) {
+        var map: [String: NSRegularExpression] = [:]
+        for p in patterns { if let r = try? NSRegularExpression(pattern: p) { map[p] = r } }
+        compiled = map
+    }
+
+    static func isValidPattern(_ pattern: String) -> Bool { (try? NSRegularExpression(pattern: pattern)) != nil }
+
+    /// nil when the pattern does not compile.
+    func matches(_ pattern: String, _ string: String) -> Bool? {
+        let regex: NSRegularExpression?
+        if let r = compiled[pattern] {
+            regex = r
+        } else {
+            lock.lock()
+            if let cached = extra[pattern] { regex = cached } else {
+                regex = try? NSRegularExpression(pattern: pattern)
+                extra[pattern] = regex
+            }
+            lock.unlock()
+        }
+        guard let regex else { return nil }
+        let range = NSRange(string.startIndex..<string.endIndex, in: string)
+        return regex.firstMatch(in: string, options: [], range: range) != nil
+    }
+}

@@ -1,0 +1,3 @@
+import PostgresNIO
+import Crypto
+enum _P {}
