@@ -1,0 +1,27 @@
+import LoupeDomain
+
+/// Everything the HTTP layer needs, as domain protocols: the API never sees PostgreSQL directly.
+public struct APIDependencies: Sendable {
+    public var tasks: any TaskRepository
+    public var items: any ItemRepository
+    public var keys: any APIKeyRepository
+    public var readiness: any ReadinessProbe
+    public var clock: any LoupeClock
+    public var limits: BodyLimits
+    /// Maps storage errors to problems (e.g. database unreachable → 503); nil leaves them as 500.
+    public var classifyError: @Sendable (any Error) -> Problem?
+    public var staticDirectory: String?
+
+    public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
+                readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
+                classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
+        self.tasks = tasks
+        self.items = items
+        self.keys = keys
+        self.readiness = readiness
+        self.clock = clock
+        self.limits = limits
+        self.classifyError = classifyError
+        self.staticDirectory = staticDirectory
+    }
+}

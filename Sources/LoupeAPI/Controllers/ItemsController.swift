@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// Intake (`POST /v1/items`, `/v1/items/batch`) and reading items back.
+struct ItemsController {
+    static let maxBatch = 1000
+    let deps: APIDependencies
+    let catalog: TaskCatalog
+    let metrics: LoupeMetrics
+
+    func register(_ routes: RouteRegistrar) {
+        routes.add(.post, "/v1/items", roles: [.ingest], post)
+        routes.add(.post, "/v1/items/batch", roles: [.ingest], batch)
+        routes.add(.get, "/v1/items", roles: [.ingest, .reviewer, .analyst], list)
+        routes.add(.get, "/v1/items/{id}", roles: [.ingest, .reviewer, .analyst], get)
+    }
+
+    @Sendable func post(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth)
+        let now = deps.clock.now()
+        let routed = try await route(try ItemSubmission.parse(body), now: now)
+        let result = try await deps.items.insert([routed], now: now)[0]
+        if result.created { metrics.routed(result.status) }
+        return .json(result.json, status: result.created ? .created : .ok)
+    }
+
+    @Sendable func batch(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: deps.limits.maxBatchBytes, maxDepth: deps.limits.maxDepth + 2)
+        guard case .array(let entries) = body["items"] ?? .null else {
+            throw Problem.invalid(field: "items", "is required and must be an array of items")
+        }
+        guard entries.count <= Self.maxBatch else {
+            throw Problem.invalid(field: "items", "holds \(entries.count) items; a batch takes at most \(Self.maxBatch)")
+        }
+        let now = deps.clock.now()
+        var outcomes: [Result<RoutedItem, Problem>] = []
+        for (index, entry) in entries.enumerated() {
+            do {
+                outcomes.append(.success(try await route(try ItemSubmission.parse(entry, prefix: "items[\(index)]"), now: now)))
+            } catch let problem as Problem {
+                outcomes.append(.failure(problem))
+            }
+        }
+        let valid = outcomes.compactMap { try? $0.get() }
+        var stored = try await deps.items.insert(valid, now: now).makeIterator()
+        let results: [JSONValue] = outcomes.map { outcome in
+            switch outcome {
+            case .success:
+                let result = stored.next()!
+                if result.created { metrics.routed(result.status) }
+                return result.json
+            case .failure(let problem):
+                return ["error": ["status": .int(problem.status), "detail": .string(problem.detail)]]
+            }
+        }
+        return .json(["results": .array(results)])
+    }
+
+    private func route(_ submission: ItemSubmission, now: Date) async throws -> RoutedItem {
+        guard let task = try await catalog.task(named: submission.task) else {
+            throw Problem.invalid(field: "task", "unknown task '\(submission.task)'; define it first with PUT /v1/tasks/\(submission.task)")
+        }
+        let id = UUIDv7.make(at: now)
+        return RoutedItem(id: id, submission: submission, routing: Routing.route(submission, id: id, task: task))
+    }
+
+    @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let id = try context.parameters.uuid("id")
+        guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
+        return .json(item.json)
+    }
+
+    @Sendable func list(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        var query = ItemQuery()
+        var errors: [Problem.FieldError] = []
+        query.task = q["task"].map(String.init)
+        if let s = q["status"] {
+            if let status = ItemStatus(rawValue: String(s)) { query.status = status } else {
+                errors.append(.init(field: "status", message: "must be one of \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        if let l = q["limit"] {
+            if let limit = Int(l), (1...500).contains(limit) { query.limit = limit } else {
+                errors.append(.init(field: "limit", message: "must be a whole number from 1 to 500"))
+            }
+        }
+        if let a = q["after"] {
+            if let after = UUID(uuidString: String(a)) { query.after = after } else {
+                errors.append(.init(field: "after", message: "must be the `next` cursor of a previous page"))
+            }
+        }
+        if let o = q["order"] {
+            if o == "asc" || o == "desc" { query.descending = o == "desc" } else {
+                errors.append(.init(field: "order", message: "must be asc or desc"))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        let items = try await deps.items.list(query)
+        let next: JSONValue = items.count == query.limit ? .string(items.last!.id.uuidString.lowercased()) : .null
+        return .json(["items": .array(items.map(\.json)), "next": next])
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// Health, readiness, Prometheus metrics and the OpenAPI description: public, unauthenticated.
+struct OperationsController {
+    let deps: APIDependencies
+    let metrics: LoupeMetrics
+
+    func register(_ routes: RouteRegistrar) {
+        routes.addPublic(.get, "/health") { _, _ in .json(["status": "ok"]) }
+        routes.addPublic(.get, "/ready") { [deps] _, _ in
+            if let problem = await deps.readiness.problem() { throw Problem.unavailable(problem) }
+            return .json(["status": "ready"])
+        }
+        routes.addPublic(.get, "/metrics") { [metrics] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        routes.addPublic(.get, "/openapi.json") { _, _ in .json(OpenAPIDocument.document) }
+    }
+}

@@ -1,0 +1,89 @@
+import LoupeJSON
+
+/// The OpenAPI 3.1 description served at `/openapi.json`. A test checks every router route is here.
+enum OpenAPIDocument {
+    static let problem: JSONValue = ["$ref": "#/components/responses/Problem"]
+
+    static func op(_ summary: String, role: String?, body: String? = nil, params: [JSONValue] = [],
+                   responses: [String: String]) -> JSONValue {
+        var o: JSONObject = ["summary": .string(summary + (role.map { " (role: \($0))" } ?? ""))]
+        if role != nil { o["security"] = [["bearer": []]] }
+        if !params.isEmpty { o["parameters"] = .array(params) }
+        if let body {
+            o["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(body)")]]]]
+        }
+        var r = JSONObject()
+        for (code, description) in responses.sorted(by: { $0.key < $1.key }) { r[code] = ["description": .string(description)] }
+        r["default"] = problem
+        o["responses"] = .object(r)
+        return .object(o)
+    }
+
+    static func path(_ name: String, _ description: String = "") -> JSONValue {
+        ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"], "description": .string(description)]
+    }
+
+    static func query(_ name: String, _ description: String) -> JSONValue {
+        ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string"], "description": .string(description)]
+    }
+
+    static let document: JSONValue = [
+        "openapi": "3.1.0",
+        "info": ["title": "Loupe", "version": "1.0.0",
+                 "description": "Human-in-the-loop review of model output. Errors are application/problem+json (RFC 7807)."],
+        "paths": [
+            "/health": ["get": op("Liveness", role: nil, responses: ["200": "alive"])],
+            "/ready": ["get": op("Readiness: database reachable and migrated", role: nil, responses: ["200": "ready", "503": "not ready"])],
+            "/metrics": ["get": op("Prometheus metrics", role: nil, responses: ["200": "text exposition format"])],
+            "/openapi.json": ["get": op("This document", role: nil, responses: ["200": "OpenAPI 3.1"])],
+            "/v1/tasks": ["get": op("List tasks", role: "ingest, reviewer, analyst", responses: ["200": "{tasks:[Task]}"])],
+            "/v1/tasks/{name}": [
+                "put": op("Create or replace a task", role: "admin", body: "TaskInput", params: [path("name")],
+                          responses: ["200": "updated Task", "201": "created Task", "422": "invalid schema or threshold"]),
+                "get": op("Get a task", role: "ingest, reviewer, analyst", params: [path("name")], responses: ["200": "Task", "404": "no such task"]),
+            ],
+            "/v1/items": [
+                "post": op("Submit one item; it is routed at once", role: "ingest", body: "ItemInput",
+                           responses: ["200": "already submitted (same task and external_id)", "201": "{id, status, reasons}",
+                                       "400": "malformed JSON", "413": "body too large", "422": "invalid field or unknown task"]),
+                "get": op("List items, keyset-paginated", role: "ingest, reviewer, analyst",
+                          params: [query("task", "task name"), query("status", "pending|in_review|approved|corrected|rejected"),
+                                   query("limit", "1–500, default 50"), query("after", "the `next` cursor"), query("order", "asc (default) or desc")],
+                          responses: ["200": "{items:[Item], next}"]),
+            ],
+            "/v1/items/batch": ["post": op("Submit up to 1000 items in one statement", role: "ingest", body: "BatchInput",
+                                           responses: ["200": "{results:[{id,status,reasons}|{error:{status,detail}}]} in input order"])],
+            "/v1/items/{id}": ["get": op("Get an item", role: "ingest, reviewer, analyst", params: [path("id", "item UUID")],
+                                         responses: ["200": "Item", "404": "no such item"])],
+        ],
+        "components": [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            "responses": ["Problem": ["description": "RFC 7807 problem", "content": ["application/problem+json": ["schema": [
+                "type": "object", "required": ["type", "title", "status", "detail"],
+                "properties": ["type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"],
+                               "detail": ["type": "string"], "errors": ["type": "array"]],
+            ]]]]],
+            "schemas": [
+                "TaskInput": ["type": "object", "required": ["output_schema"], "properties": [
+                    "output_schema": ["description": "JSON Schema 2020-12 the model output must satisfy"],
+                    "threshold": ["type": "number", "minimum": 0, "maximum": 1, "default": 0.85],
+                    "field_thresholds": ["type": "object", "additionalProperties": ["type": "number", "minimum": 0, "maximum": 1]],
+                    "audit_rate": ["type": "number", "minimum": 0, "maximum": 1, "default": 0],
+                    "instructions": ["type": "string"],
+                    "lease_seconds": ["type": "integer", "minimum": 10, "maximum": 86400, "default": 600],
+                ]],
+                "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "properties": [
+                    "task": ["type": "string"], "external_id": ["type": "string", "maxLength": 256],
+                    "input": ["description": "any JSON"], "output": ["description": "any JSON"],
+                    "confidence": ["type": "number", "minimum": 0, "maximum": 1],
+                    "field_confidence": ["type": "object", "additionalProperties": ["type": "number", "minimum": 0, "maximum": 1]],
+                    "model": ["type": "string"], "prompt_version": ["type": "string"], "metadata": ["type": "object"],
+                    "priority": ["type": "integer", "minimum": -1000, "maximum": 1000],
+                ]],
+                "BatchInput": ["type": "object", "required": ["items"], "properties": [
+                    "items": ["type": "array", "maxItems": 1000, "items": ["$ref": "#/components/schemas/ItemInput"]],
+                ]],
+            ],
+        ],
+    ]
+}

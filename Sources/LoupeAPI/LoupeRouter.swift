@@ -1,0 +1,22 @@
+import Hummingbird
+import LoupeDomain
+
+/// Builds the HTTP router: middleware, every route with its roles, and the static UI.
+public enum LoupeRouter {
+    public static func build(_ deps: APIDependencies) -> Router<LoupeRequestContext> {
+        let router = Router(context: LoupeRequestContext.self)
+        let metrics = LoupeMetrics.shared
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ProblemMiddleware(classify: deps.classifyError))
+        if let directory = deps.staticDirectory {
+            router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
+        }
+        let routes = RouteRegistrar(router: router, authenticator: Authenticator(keys: deps.keys))
+        let catalog = TaskCatalog(repository: deps.tasks)
+        OperationsController(deps: deps, metrics: metrics).register(routes)
+        TasksController(deps: deps, catalog: catalog).register(routes)
+        ItemsController(deps: deps, catalog: catalog, metrics: metrics).register(routes)
+        return router
+    }
+}

@@ -1,3 +1,0 @@
-import Hummingbird
-import Prometheus
-enum _P {}

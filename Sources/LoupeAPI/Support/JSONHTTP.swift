@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// Limits on what a request body may be.
+public struct BodyLimits: Sendable {
+    public var maxBytes: Int
+    public var maxBatchBytes: Int
+    public var maxDepth: Int
+    public init(maxBytes: Int = 1 << 20, maxBatchBytes: Int = 32 << 20, maxDepth: Int = 64) {
+        self.maxBytes = maxBytes
+        self.maxBatchBytes = maxBatchBytes
+        self.maxDepth = maxDepth
+    }
+}
+
+extension Request {
+    /// Reads and parses the JSON body: 413 past `limit` bytes, 400 for malformed JSON or too deep nesting.
+    mutating func jsonBody(limit: Int, maxDepth: Int) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(status: 413, slug: "too-large", title: "Request body too large",
+                          detail: "the body is larger than the limit of \(limit) bytes; split it into smaller requests")
+        }
+        // The body is parsed as JSON whatever Content-Type says: `curl -d` sends form-urlencoded by default.
+        do {
+            return try buffer.withUnsafeReadableBytes { try JSONParser.parse($0, options: .init(maxDepth: maxDepth)) }
+        } catch let error as JSONParseError {
+            throw Problem.badRequest("the body is not valid JSON: \(error)")
+        }
+    }
+}
+
+extension Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = JSONWriter.bytes(value)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func problem(_ problem: Problem) -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: .init(code: problem.status), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(problem.json))))
+    }
+}
+
+extension Parameters {
+    func uuid(_ name: String) throws(Problem) -> UUID {
+        guard let text = get(name), let id = UUID(uuidString: text) else {
+            throw Problem.notFound("'\(get(name) ?? "")' is not an item id (ids are UUIDs)")
+        }
+        return id
+    }
+}

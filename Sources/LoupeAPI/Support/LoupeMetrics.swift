@@ -1,0 +1,33 @@
+import CoreMetrics
+import LoupeDomain
+import Prometheus
+
+/// Prometheus metrics: Hummingbird's per-route request counters and latency histograms,
+/// plus Loupe's own counts of items by routing outcome.
+public final class LoupeMetrics: Sendable {
+    /// One registry per process: the metrics system can be bootstrapped only once.
+    public static let shared = LoupeMetrics()
+
+    let registry: PrometheusCollectorRegistry
+    private let approved: Prometheus.Counter
+    private let pending: Prometheus.Counter
+
+    private init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
+        self.registry = registry
+        approved = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "approved")])
+        pending = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "pending")])
+    }
+
+    func routed(_ status: ItemStatus) {
+        (status == .approved ? approved : pending).increment()
+    }
+
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import LoupeDomain
+import Logging
+
+/// Turns every error into an RFC 7807 problem response, so no client ever sees a bare error.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = LoupeRequestContext
+    /// Recognises storage failures (e.g. database down → 503) without this module knowing the driver.
+    let classify: @Sendable (any Error) -> Problem?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return .problem(problem)
+        } catch let error as HTTPError {
+            return .problem(Self.problem(for: error, request: request))
+        } catch {
+            if let problem = classify(error) {
+                context.logger.warning("request failed: \(problem.detail)")
+                return .problem(problem)
+            }
+            context.logger.error("unexpected error: \(String(reflecting: error))")
+            return .problem(.internal("an unexpected error occurred; it has been logged"))
+        }
+    }
+
+    static func problem(for error: HTTPError, request: Request) -> Problem {
+        switch error.status {
+        case .notFound:
+            return .notFound("no route for \(request.method) \(request.uri.path); see /openapi.json for the API")
+        case .methodNotAllowed:
+            return Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed",
+                           detail: "\(request.method) is not supported on \(request.uri.path)")
+        case .contentTooLarge:
+            return Problem(status: 413, slug: "too-large", title: "Request body too large", detail: error.body ?? "the body is too large")
+        default:
+            return Problem(status: Int(error.status.code), slug: "http-\(error.status.code)",
+                           title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}
+
+/// Headers every response carries; the UI's CSP forbids inline scripts.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = LoupeRequestContext
+    static let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        response.headers[Self.referrerPolicy] = "no-referrer"
+        return response
+    }
+}

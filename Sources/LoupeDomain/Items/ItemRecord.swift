@@ -1,0 +1,91 @@
+import Foundation
+import LoupeJSON
+
+/// An item as stored and as `GET /v1/items/{id}` returns it.
+public struct ItemRecord: Sendable {
+    public var id: UUID
+    public var task: String
+    public var externalID: String?
+    public var status: ItemStatus
+    public var audit: Bool
+    public var input: JSONValue
+    public var output: JSONValue
+    public var confidence: Double
+    public var fieldConfidence: JSONValue
+    public var model: String?
+    public var promptVersion: String?
+    public var metadata: JSONValue
+    public var priority: Int
+    public var reasons: JSONValue
+    public var finalOutput: JSONValue
+    public var decision: Decision?
+    public var createdAt: Date
+
+    /// Who decided what, and when. Auto-approvals are decided by "auto".
+    public struct Decision: Sendable {
+        public var action: String
+        public var by: String
+        public var at: Date
+        public var reason: String?
+        public init(action: String, by: String, at: Date, reason: String?) {
+            self.action = action
+            self.by = by
+            self.at = at
+            self.reason = reason
+        }
+    }
+
+    public init(id: UUID, task: String, externalID: String?, status: ItemStatus, audit: Bool, input: JSONValue,
+                output: JSONValue, confidence: Double, fieldConfidence: JSONValue, model: String?, promptVersion: String?,
+                metadata: JSONValue, priority: Int, reasons: JSONValue, finalOutput: JSONValue, decision: Decision?,
+                createdAt: Date) {
+        self.id = id
+        self.task = task
+        self.externalID = externalID
+        self.status = status
+        self.audit = audit
+        self.input = input
+        self.output = output
+        self.confidence = confidence
+        self.fieldConfidence = fieldConfidence
+        self.model = model
+        self.promptVersion = promptVersion
+        self.metadata = metadata
+        self.priority = priority
+        self.reasons = reasons
+        self.finalOutput = finalOutput
+        self.decision = decision
+        self.createdAt = createdAt
+    }
+
+    public var json: JSONValue {
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        let decisionJSON: JSONValue = decision.map {
+            ["action": .string($0.action), "by": .string($0.by), "at": .string(Timestamp.string($0.at)), "reason": opt($0.reason)]
+        } ?? .null
+        return [
+            "id": .string(id.uuidString.lowercased()), "task": .string(task), "external_id": opt(externalID),
+            "status": .string(status.rawValue), "audit": .bool(audit), "input": input, "output": output,
+            "confidence": .double(confidence), "field_confidence": fieldConfidence, "model": opt(model),
+            "prompt_version": opt(promptVersion), "metadata": metadata, "priority": .int(priority), "reasons": reasons,
+            "final_output": finalOutput, "decision": decisionJSON, "created_at": .string(Timestamp.string(createdAt)),
+        ]
+    }
+}
+
+/// The answer to one intake: the item's id, its routing, and whether this call created it.
+public struct IntakeResult: Sendable {
+    public let id: UUID
+    public let status: ItemStatus
+    public let reasons: JSONValue
+    public let created: Bool
+
+    public init(id: UUID, status: ItemStatus, reasons: JSONValue, created: Bool) {
+        self.id = id
+        self.status = status
+        self.reasons = reasons
+        self.created = created
+    }
+
+    public var json: JSONValue { ["id": .string(id.uuidString.lowercased()), "status": .string(status.rawValue), "reasons": reasons] }
+}

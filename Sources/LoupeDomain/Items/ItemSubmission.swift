@@ -1,0 +1,43 @@
+import LoupeJSON
+
+/// One item as an upstream system posts it, checked field by field.
+public struct ItemSubmission: Sendable {
+    public var task: String
+    public var externalID: String?
+    public var input: JSONValue
+    public var output: JSONValue
+    public var confidence: Double
+    public var fieldConfidence: [String: Double]?
+    public var model: String?
+    public var promptVersion: String?
+    public var metadata: JSONValue?
+    public var priority: Int
+
+    static let fields: Set<String> = [
+        "task", "external_id", "input", "output", "confidence", "field_confidence", "model", "prompt_version",
+        "metadata", "priority",
+    ]
+
+    /// Parses one intake object; `field` prefixes names in errors (e.g. "items[3]").
+    public static func parse(_ body: JSONValue, prefix: String = "") throws(Problem) -> ItemSubmission {
+        var r = try FieldReader(body, prefix: prefix)
+        r.rejectUnknown(allowed: fields)
+        let task = r.string("task", required: true, maxLength: 64)
+        let externalID = r.string("external_id", maxLength: 256)
+        let input = r.value("input", required: true)
+        let output = r.value("output", required: true)
+        let confidence = r.number("confidence", required: true, in: 0...1)
+        let fieldConfidence = r.pointerScores("field_confidence")
+        let model = r.string("model")
+        let promptVersion = r.string("prompt_version")
+        var metadata: JSONValue?
+        if let m = r.value("metadata", required: false), !m.isNull {
+            if case .object = m { metadata = m } else { r.error("metadata", "must be an object, not \(m.typeName)") }
+        }
+        let priority = r.integer("priority", in: -1000...1000) ?? 0
+        guard r.errors.isEmpty, let task, let input, let output, let confidence else { throw Problem.invalid(r.errors) }
+        return ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
+                              fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,
+                              metadata: metadata, priority: priority)
+    }
+}

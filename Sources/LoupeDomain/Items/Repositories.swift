@@ -1,0 +1,57 @@
+import Foundation
+import LoupeJSON
+
+/// A submission that passed parsing and routing, ready to be written.
+public struct RoutedItem: Sendable {
+    public let id: UUID
+    public let submission: ItemSubmission
+    public let routing: Routing
+    public init(id: UUID, submission: ItemSubmission, routing: Routing) {
+        self.id = id
+        self.submission = submission
+        self.routing = routing
+    }
+}
+
+/// Filters and cursor for listing items.
+public struct ItemQuery: Sendable {
+    public var task: String?
+    public var status: ItemStatus?
+    public var limit: Int
+    public var after: UUID?
+    public var descending: Bool
+    public init(task: String? = nil, status: ItemStatus? = nil, limit: Int = 50, after: UUID? = nil, descending: Bool = false) {
+        self.task = task
+        self.status = status
+        self.limit = limit
+        self.after = after
+        self.descending = descending
+    }
+}
+
+/// Persistence of tasks.
+public protocol TaskRepository: Sendable {
+    func upsert(_ task: TaskDefinition, now: Date) async throws -> (task: TaskDefinition, created: Bool)
+    func get(_ name: String) async throws -> TaskDefinition?
+    func list() async throws -> [TaskDefinition]
+}
+
+/// Persistence of items: intake writes, reads and keyset listing.
+public protocol ItemRepository: Sendable {
+    /// Inserts all items in one statement; existing (task, external_id) pairs come back as they are.
+    func insert(_ items: [RoutedItem], now: Date) async throws -> [IntakeResult]
+    func get(_ id: UUID) async throws -> ItemRecord?
+    func list(_ query: ItemQuery) async throws -> [ItemRecord]
+}
+
+/// Persistence of API keys, stored as hashes.
+public protocol APIKeyRepository: Sendable {
+    func create(name: String, role: Role, now: Date) async throws -> (id: UUID, key: String)
+    func principal(forKey key: String) async throws -> Principal?
+}
+
+/// Database health as `/ready` reports it.
+public protocol ReadinessProbe: Sendable {
+    /// nil when ready; otherwise a sentence saying what is wrong.
+    func problem() async -> String?
+}

@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import LoupeJSON
+
+/// Why an item was queued for a person rather than auto-approved.
+public struct RoutingReason: Sendable, Equatable {
+    public enum Code: String, Sendable { case belowThreshold = "below_threshold", fieldBelowThreshold = "field_below_threshold", schemaInvalid = "schema_invalid" }
+    public let code: Code
+    public let message: String
+    public var pointer: String?
+    public var keyword: String?
+    public var threshold: Double?
+    public var value: Double?
+
+    public var json: JSONValue {
+        var o: JSONObject = ["code": .string(code.rawValue), "message": .string(message)]
+        if let pointer { o["pointer"] = .string(pointer) }
+        if let keyword { o["keyword"] = .string(keyword) }
+        if let threshold { o["threshold"] = .double(threshold) }
+        if let value { o["value"] = .double(value) }
+        return .object(o)
+    }
+}
+
+/// The routing decision for one submission: approved at once, or pending with reasons.
+public struct Routing: Sendable {
+    public let status: ItemStatus
+    public let reasons: [RoutingReason]
+    /// An approved item also sampled into review to measure auto-approval's error rate.
+    public let audit: Bool
+
+    /// Approved iff the output is schema-valid, `confidence >= threshold`, and every field threshold is met.
+    public static func route(_ item: ItemSubmission, id: UUID, task: CompiledTask) -> Routing {
+        var reasons: [RoutingReason] = []
+        let t = task.definition
+        if item.confidence < t.threshold {
+            reasons.append(RoutingReason(code: .belowThreshold,
+                message: "confidence \(fmt(item.confidence)) is below the task threshold \(fmt(t.threshold))",
+                threshold: t.threshold, value: item.confidence))
+        }
+        for pointer in t.fieldThresholds.keys.sorted() {
+            let limit = t.fieldThresholds[pointer]!
+            // A field without its own confidence is as confident as the item overall.
+            let value = item.fieldConfidence?[pointer] ?? item.confidence
+            if value < limit {
+                reasons.append(RoutingReason(code: .fieldBelowThreshold,
+                    message: "field \(pointer) confidence \(fmt(value)) is below its threshold \(fmt(limit))",
+                    pointer: pointer, threshold: limit, value: value))
+            }
+        }
+        for error in task.schema.validate(item.output) {
+            reasons.append(RoutingReason(code: .schemaInvalid,
+                message: "output\(error.instancePath.isEmpty ? "" : " at " + error.instancePath) \(error.message)",
+                pointer: error.instancePath, keyword: error.keyword))
+        }
+        let approved = reasons.isEmpty
+        return Routing(status: approved ? .approved : .pending, reasons: reasons,
+                       audit: approved && isAuditSample(id: id, rate: t.auditRate))
+    }
+
+    /// Deterministic in the item id: the same item is always in or out of the sample.
+    public static func isAuditSample(id: UUID, rate: Double) -> Bool {
+        guard rate > 0 else { return false }
+        guard rate < 1 else { return true }
+        let digest = Array(SHA256.hash(data: withUnsafeBytes(of: id.uuid) { Array($0) }))
+        let x = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(x) / Double(UInt64.max) < rate
+    }
+
+    static func fmt(_ x: Double) -> String { JSONNumber(x).literal }
+}

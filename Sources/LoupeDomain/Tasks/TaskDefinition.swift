@@ -1,0 +1,77 @@
+import Foundation
+import JSONSchema
+import LoupeJSON
+
+/// One kind of model output with its own routing rules.
+public struct TaskDefinition: Sendable, Equatable {
+    public static let defaultThreshold = 0.85
+    public static let defaultLeaseSeconds = 600
+
+    public var name: String
+    public var outputSchema: JSONValue
+    public var threshold: Double
+    public var fieldThresholds: [String: Double]
+    public var auditRate: Double
+    public var instructions: String
+    public var leaseSeconds: Int
+    public var createdAt: Date?
+    public var updatedAt: Date?
+
+    public init(name: String, outputSchema: JSONValue, threshold: Double = defaultThreshold,
+                fieldThresholds: [String: Double] = [:], auditRate: Double = 0, instructions: String = "",
+                leaseSeconds: Int = defaultLeaseSeconds, createdAt: Date? = nil, updatedAt: Date? = nil) {
+        self.name = name
+        self.outputSchema = outputSchema
+        self.threshold = threshold
+        self.fieldThresholds = fieldThresholds
+        self.auditRate = auditRate
+        self.instructions = instructions
+        self.leaseSeconds = leaseSeconds
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Task names appear in URLs and exports, so they stay simple.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 64,
+              first.properties.isAlphabetic || ("0"..."9").contains(first), first.isASCII else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }
+    }
+
+    /// Builds a task from a `PUT /v1/tasks/{name}` body; 422 naming each problem otherwise.
+    public static func parse(name: String, body: JSONValue) throws(Problem) -> TaskDefinition {
+        guard isValidName(name) else {
+            throw Problem.invalid(field: "name", "task names are 1–64 ASCII letters, digits, '_', '.' or '-', starting with a letter or digit")
+        }
+        var r = try FieldReader(body)
+        r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds"])
+        let schema = r.value("output_schema", required: true)
+        if let schema {
+            for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
+        }
+        let threshold = r.number("threshold", in: 0...1) ?? defaultThreshold
+        let fieldThresholds = r.pointerScores("field_thresholds") ?? [:]
+        let auditRate = r.number("audit_rate", in: 0...1) ?? 0
+        var instructions = ""
+        if let v = r.value("instructions", required: false), !v.isNull {
+            if case .string(let s) = v, s.count <= 20_000 { instructions = s } else { r.error("instructions", "must be a string of at most 20000 characters") }
+        }
+        let lease = r.integer("lease_seconds", in: 10...86_400) ?? defaultLeaseSeconds
+        guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
+        return TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
+                              auditRate: auditRate, instructions: instructions, leaseSeconds: lease)
+    }
+
+    public var json: JSONValue {
+        var thresholds = JSONObject()
+        for key in fieldThresholds.keys.sorted() { thresholds[key] = .double(fieldThresholds[key]!) }
+        var o: JSONObject = [
+            "name": .string(name), "output_schema": outputSchema, "threshold": .double(threshold),
+            "field_thresholds": .object(thresholds), "audit_rate": .double(auditRate),
+            "instructions": .string(instructions), "lease_seconds": .int(leaseSeconds),
+        ]
+        if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
+        if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }
+        return .object(o)
+    }
+}

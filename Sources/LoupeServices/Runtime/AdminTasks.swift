@@ -1,0 +1,30 @@
+import Foundation
+import Logging
+import LoupeDomain
+import LoupeStore
+import ServiceLifecycle
+
+/// One-off administrative work for the CLI, run against a short-lived pool.
+public enum AdminTasks {
+    public static func createKey(session: DatabaseSession, name: String, role: Role, logger: Logger) async throws -> String {
+        try await withStore(session, logger: logger) { store in
+            try await store.keys.create(name: name, role: role, now: Date()).key
+        }
+    }
+
+    /// Runs `body` with a store whose pool is running, then shuts the pool down.
+    public static func withStore<T: Sendable>(_ session: DatabaseSession, logger: Logger,
+                                              _ body: @escaping @Sendable (PostgresStore) async throws -> T) async throws -> T {
+        var quiet = logger
+        quiet.logLevel = .error  // the pool warns when a query races its start; harmless here
+        let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration, maxConnections: 2, logger: quiet)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await store.service.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(store)
+        }
+    }
+}

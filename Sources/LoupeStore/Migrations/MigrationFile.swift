@@ -1,0 +1,29 @@
+import Crypto
+import Foundation
+
+/// One `migrations/NNNN_name.sql` file.
+public struct MigrationFile: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+    public var checksum: String { SHA256.hash(data: Array(sql.utf8)).map { String(format: "%02x", $0) }.joined() }
+
+    /// Reads every migration in `directory`, ordered by version; rejects gaps, duplicates and odd names.
+    public static func load(from directory: String) throws -> [MigrationFile] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw StoreError.migration("migrations directory \(directory) cannot be read (set LOUPE_HOME to the Loupe checkout)")
+        }
+        var files: [MigrationFile] = []
+        for name in names.sorted() where name.hasSuffix(".sql") {
+            guard name.count > 9, let version = Int(name.prefix(4)), name.dropFirst(4).first == "_" else {
+                throw StoreError.migration("migration file \(name) must be named NNNN_description.sql")
+            }
+            let sql = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            files.append(MigrationFile(version: version, name: name, sql: sql))
+        }
+        for (index, file) in files.enumerated() where file.version != index + 1 {
+            throw StoreError.migration("migration \(file.name) is out of sequence: expected version \(String(format: "%04d", index + 1))")
+        }
+        return files
+    }
+}

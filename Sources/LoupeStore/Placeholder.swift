@@ -1,3 +1,0 @@
-import PostgresNIO
-import Crypto
-enum _P {}

@@ -1,0 +1,62 @@
+import Foundation
+import LoupeDomain
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The PostgreSQL-backed repositories over one connection pool.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    public let location: DatabaseLocation
+    public let tasks: PostgresTaskRepository
+    public let items: PostgresItemRepository
+    public let keys: PostgresAPIKeyRepository
+    public let readiness: PostgresReadiness
+
+    public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
+        var configuration = location.clientConfiguration
+        configuration.options.maximumConnections = maxConnections
+        // A request must fail fast (503) rather than hang while PostgreSQL is away.
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.location = location
+        self.tasks = PostgresTaskRepository(client: client, logger: logger)
+        self.items = PostgresItemRepository(client: client, logger: logger)
+        self.keys = PostgresAPIKeyRepository(client: client, logger: logger)
+        self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
+    }
+
+    /// The pool's run loop; it must run (as a service) for any query to be served.
+    public var service: any Service { client }
+}
+
+/// `/ready`: the database answers and carries every migration this build knows.
+public struct PostgresReadiness: ReadinessProbe {
+    let client: PostgresClient
+    let expected: Int
+    let logger: Logger
+
+    public func problem() async -> String? {
+        do {
+            let applied = try await withTimeout(seconds: 2) { try await Migrator.appliedVersion(client, logger: logger) }
+            guard let applied else { return "no migrations are applied" }
+            return applied >= expected ? nil : "database is at migration \(applied), this build needs \(expected)"
+        } catch {
+            return "database unreachable: \(error)"
+        }
+    }
+}
+
+/// Runs `body`, giving up after `seconds`.
+func withTimeout<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw StoreError.configuration("timed out after \(seconds)s")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import LoupeDomain
+import LoupeJSON
+import Logging
+import PostgresNIO
+
+/// Items in the `items` table. Intake of any batch size is one INSERT over `unnest`ed arrays.
+public struct PostgresItemRepository: ItemRepository {
+    let client: PostgresClient
+    let logger: Logger
+
+    static let columns = """
+        id, task, external_id, status, audit, priority, input::text AS input, output::text AS output, confidence,
+        field_confidence::text AS field_confidence, model, prompt_version, metadata::text AS metadata,
+        reasons::text AS reasons, final_output::text AS final_output, decision_action, decided_by, decided_at,
+        decision_reason, created_at
+        """
+
+    public func insert(_ items: [RoutedItem], now: Date) async throws -> [IntakeResult] {
+        guard !items.isEmpty else { return [] }
+        // Empty strings stand for NULL in the text arrays: intake rejects empty strings for these fields.
+        let s = items.map(\.submission)
+        let ids = items.map(\.id)
+        let statuses = items.map(\.routing.status.rawValue)
+        let reasons = items.map { JSONValue.array($0.routing.reasons.map(\.json)).sqlText }
+        let queued = items.map { $0.routing.status == .pending || $0.routing.audit ? "waiting" : "" }
+        let rows = try await client.query("""
+            INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
+                               field_confidence, model, prompt_version, metadata, reasons, final_output,
+                               decision_action, decided_by, decided_at, created_at, updated_at)
+            SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
+                   output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
+                   NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
+                   CASE WHEN status = 'approved' THEN output::jsonb END,
+                   CASE WHEN status = 'approved' THEN 'approve' END,
+                   CASE WHEN status = 'approved' THEN 'auto' END,
+                   CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
+                   \(now), \(now)
+            FROM unnest(\(ids)::uuid[], \(s.map(\.task))::text[], \(s.map { $0.externalID ?? "" })::text[],
+                        \(statuses)::text[], \(items.map(\.routing.audit))::bool[], \(queued)::text[],
+                        \(s.map(\.priority))::int8[], \(s.map(\.input.sqlText))::text[], \(s.map(\.output.sqlText))::text[],
+                        \(s.map(\.confidence))::float8[], \(s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" })::text[],
+                        \(s.map { $0.model ?? "" })::text[], \(s.map { $0.promptVersion ?? "" })::text[],
+                        \(s.map { $0.metadata?.sqlText ?? "" })::text[], \(reasons)::text[])
+                 AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
+                      field_confidence, model, prompt_version, metadata, reasons)
+            ON CONFLICT (task, external_id) DO NOTHING
+            RETURNING id
+            """, logger: logger)
+        var inserted = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { inserted.insert(id) }
+
+        var existing: [String: IntakeResult] = [:]
+        let repeats = items.filter { !inserted.contains($0.id) }
+        if !repeats.isEmpty {
+            let found = try await client.query("""
+                SELECT i.id, i.task, i.external_id, i.status, i.reasons::text
+                FROM items i
+                JOIN unnest(\(repeats.map(\.submission.task))::text[], \(repeats.map { $0.submission.externalID ?? "" })::text[])
+                     AS k(task, external_id) ON i.task = k.task AND i.external_id = k.external_id
+                """, logger: logger)
+            for try await (id, task, externalID, status, reasons) in found.decode((UUID, String, String, String, String).self) {
+                existing[task + "\u{0}" + externalID] = IntakeResult(
+                    id: id, status: ItemStatus(rawValue: status) ?? .pending,
+                    reasons: (try? JSONParser.parse(reasons)) ?? .array([]), created: false)
+            }
+        }
+        return try items.map { item in
+            if inserted.contains(item.id) {
+                return IntakeResult(id: item.id, status: item.routing.status,
+                                    reasons: .array(item.routing.reasons.map(\.json)), created: true)
+            }
+            guard let externalID = item.submission.externalID,
+                  let found = existing[item.submission.task + "\u{0}" + externalID] else {
+                throw StoreError.configuration("item \(item.id) was neither inserted nor found")
+            }
+            return found
+        }
+    }
+
+    static func scores(_ scores: [String: Double]) -> JSONValue {
+        var o = JSONObject()
+        for key in scores.keys.sorted() { o[key] = .double(scores[key]!) }
+        return .object(o)
+    }
+
+    public func get(_ id: UUID) async throws -> ItemRecord? {
+        for try await row in try await client.query("SELECT \(unescaped: Self.columns) FROM items WHERE id = \(id)", logger: logger) {
+            return try Self.decode(row)
+        }
+        return nil
+    }
+
+    public func list(_ query: ItemQuery) async throws -> [ItemRecord] {
+        var sql = "SELECT \(Self.columns) FROM items WHERE true"
+        var binds = PostgresBindings()
+        func bind(_ clause: String, _ value: some PostgresEncodable & Sendable) throws {
+            try binds.append(value)
+            sql += clause.replacingOccurrences(of: "$?", with: "$\(binds.count)")
+        }
+        if let task = query.task { try bind(" AND task = $?", task) }
+        if let status = query.status { try bind(" AND status = $?", status.rawValue) }
+        if let after = query.after { try bind(query.descending ? " AND id < $?" : " AND id > $?", after) }
+        sql += query.descending ? " ORDER BY id DESC" : " ORDER BY id"
+        try bind(" LIMIT $?", query.limit)
+        var result: [ItemRecord] = []
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            result.append(try Self.decode(row))
+        }
+        return result
+    }
+
+    static func decode(_ row: PostgresRow) throws -> ItemRecord {
+        let r = row.makeRandomAccess()
+        var decision: ItemRecord.Decision?
+        if let action: String = try r.value("decision_action") {
+            decision = .init(action: action, by: try r.value("decided_by", as: String?.self) ?? "unknown",
+                             at: try r.value("decided_at", as: Date?.self) ?? Date(timeIntervalSince1970: 0),
+                             reason: try r.value("decision_reason"))
+        }
+        return ItemRecord(
+            id: try r.value("id"), task: try r.value("task"), externalID: try r.value("external_id"),
+            status: ItemStatus(rawValue: try r.value("status")) ?? .pending, audit: try r.value("audit"),
+            input: try r.json("input"), output: try r.json("output"), confidence: try r.value("confidence"),
+            fieldConfidence: try r.json("field_confidence"), model: try r.value("model"),
+            promptVersion: try r.value("prompt_version"), metadata: try r.json("metadata"), priority: try r.value("priority"),
+            reasons: try r.json("reasons"), finalOutput: try r.json("final_output"), decision: decision,
+            createdAt: try r.value("created_at"))
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import LoupeDomain
+import LoupeServices
+import LoupeStore
+
+/// `loupe keys …`: API key administration.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage API keys.", subcommands: [Create.self])
+
+    /// `loupe keys create --name N --role R`: the key is printed once, alone on the last line of stdout.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key and print it (only its hash is stored).")
+        @Option(help: "A name that says who uses the key.") var name: String
+        @Option(help: "ingest | reviewer | analyst | admin") var role: String
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of ingest, reviewer, analyst, admin") }
+            guard !name.isEmpty, name.count <= 200 else { throw ValidationError("--name must be 1–200 characters") }
+        }
+
+        func run() async throws {
+            let logger = Logs.make("loupe")
+            let session = try await database.open(exclusive: false, logger: logger)
+            defer { session.close() }
+            let key = try await AdminTasks.createKey(session: session, name: name, role: Role(rawValue: role)!, logger: logger)
+            print("created \(role) key '\(name)'; store it now, it cannot be shown again:")
+            print(key)
+        }
+    }
+}
