@@ -33,6 +33,11 @@ public enum JSONValue: Hashable, Sendable {
         if case .object(let o) = self { return o[key] }
         return nil
     }
+
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
 }
 
 /// A JSON number: its value for arithmetic and its literal so large integers survive a round trip.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import LoupeDomain
 import LoupeJSON
 
@@ -19,11 +20,14 @@ extension Request {
     /// Reads and parses the JSON body: 413 past `limit` bytes, 400 for malformed JSON or too deep nesting.
     mutating func jsonBody(limit: Int, maxDepth: Int) async throws -> JSONValue {
         let buffer: ByteBuffer
+        let tooLarge = Problem(status: 413, slug: "too-large", title: "Request body too large",
+                               detail: "the body is larger than the limit of \(limit) bytes; split it into smaller requests")
         do {
             buffer = try await collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(status: 413, slug: "too-large", title: "Request body too large",
-                          detail: "the body is larger than the limit of \(limit) bytes; split it into smaller requests")
+            throw tooLarge
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
         }
         // The body is parsed as JSON whatever Content-Type says: `curl -d` sends form-urlencoded by default.
         do {

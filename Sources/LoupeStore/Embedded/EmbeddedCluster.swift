@@ -22,7 +22,7 @@ public final class EmbeddedCluster: Sendable {
 
     var pgData: String { clusterRoot + "/pg" }
     var runDirectory: String { clusterRoot + "/run" }
-    var socketDirectory: String {
+    public var socketDirectory: String {
         // sun_path holds 107 bytes; long data-dir paths move the socket to /tmp.
         let preferred = runDirectory
         if (preferred + "/.s.PGSQL.5432").utf8.count <= 100 { return preferred }

@@ -89,6 +89,20 @@ public struct Migrator: Sendable {
 
 /// Creates the application database on a fresh cluster.
 public enum DatabaseBootstrap {
+    /// Creates `location`'s database as a copy of `template` (tests clone a migrated template).
+    public static func createDatabase(_ location: DatabaseLocation, template: String, logger: Logger) async throws {
+        for name in [location.database, template] where !isPlainIdentifier(name) {
+            throw StoreError.configuration("database name \(name) must be letters, digits and '_'")
+        }
+        try await location.with(database: "postgres").withConnection(logger: logger) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(location.database)\" TEMPLATE \"\(template)\""), logger: logger).get()
+        }
+    }
+
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
     public static func ensureDatabase(_ location: DatabaseLocation, logger: Logger) async throws {
         let admin = location.with(database: "postgres")
         try await admin.withConnection(logger: logger) { connection in
@@ -97,10 +111,10 @@ public enum DatabaseBootstrap {
             for try await _ in rows { exists = true }
             guard !exists else { return }
             // Identifiers cannot be bound; the name is validated to be a plain identifier first.
-            guard location.database.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            guard isPlainIdentifier(location.database) else {
                 throw StoreError.configuration("database name \(location.database) must be letters, digits and '_'")
             }
-            _ = try await connection.simpleQuery("CREATE DATABASE \"\(location.database)\"").get()
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(location.database)\""), logger: logger).get()
         }
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LoupeAPI
+import LoupeDomain
+import LoupeJSON
+import LoupeServices
+import LoupeStore
+import Synchronization
+import Testing
+
+/// A clock tests move by hand.
+final class TestClock: LoupeClock {
+    private let current: Mutex<Date>
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
+    func now() -> Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A running Loupe (router-level) on a fresh database, with one API key per role.
+struct LoupeFixture {
+    let client: any TestClientProtocol
+    let store: PostgresStore
+    let clock: TestClock
+    let keys: [Role: String]
+
+    func key(_ role: Role) -> String { keys[role]! }
+
+    /// Sends JSON (or raw bytes) with a role's key; returns status, headers and parsed body.
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, json: JSONValue? = nil,
+              raw: String? = nil) async throws -> TestReply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let role { headers[.authorization] = "Bearer \(key(role))" }
+        let body = raw.map { ByteBuffer(string: $0) } ?? json.map { ByteBuffer(bytes: JSONWriter.bytes($0)) }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            TestReply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        }
+    }
+
+    func defineTask(_ name: String, _ body: JSONValue) async throws {
+        let reply = try await call(.put, "/v1/tasks/\(name)", json: body)
+        #expect(reply.status == 201 || reply.status == 200, "task definition failed: \(reply.text)")
+    }
+
+    static let invoiceSchema: JSONValue = [
+        "type": "object", "required": ["vendor", "total"],
+        "properties": [
+            "vendor": ["type": "string", "minLength": 1],
+            "total": ["type": "number", "minimum": 0],
+            "due": ["type": "string", "format": "date"],
+        ],
+    ]
+}
+
+/// One HTTP answer as tests look at it.
+struct TestReply: Sendable {
+    let status: Int
+    let headers: HTTPFields
+    let text: String
+    var json: JSONValue { (try? JSONParser.parse(text)) ?? .null }
+    var isProblem: Bool { headers[.contentType] == "application/problem+json" && json["detail"]?.stringValue != nil }
+}
+
+/// Runs `body` against a fresh Loupe on its own database.
+func withLoupe(limits: BodyLimits = .init(), _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
+    let location = try await TestCluster.freshDatabase()
+    let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 8,
+                              logger: TestCluster.logger)
+    let clock = TestClock()
+    var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
+    configuration.maxConnections = 8
+    let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
+    try await app.test(.router) { client in
+        var keys: [Role: String] = [:]
+        for role in Role.allCases { keys[role] = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now()).key }
+        try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys))
+    }
+}
