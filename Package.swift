@@ -80,6 +80,8 @@ let package = Package(
             name: "LoupeTests",
             dependencies: [
                 "LoupeAPI", "LoupeStore", "LoupeDomain", "LoupeServices", "LoupeJSON", "JSONSchema",
+                // Built so end-to-end tests can run the real binary.
+                "loupe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swift6

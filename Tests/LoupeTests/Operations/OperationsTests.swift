@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LoupeAPI
+import LoupeDomain
+import LoupeJSON
+import LoupeServices
+import LoupeStore
+import Testing
+
+@Suite struct OperationsTests {
+    @Test func openAPIDocumentsEveryRouteTheRouterHas() async throws {
+        let location = try await TestCluster.freshDatabase()
+        let store = PostgresStore(location: location, expectedMigration: 1, logger: TestCluster.logger)
+        let router = LoupeRouter.build(LoupeApplication.dependencies(store: store, configuration: .init(home: TestCluster.home)))
+        let routes = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
+        try await withLoupe { f in
+            let doc = try await f.call(.get, "/openapi.json", as: nil).json
+            #expect(doc["openapi"] == "3.1.0")
+            let paths = doc["paths"]?.objectValue
+            #expect(routes.count >= 11)
+            for route in routes {
+                // The router spells parameters ":name" or "{name}"; OpenAPI spells them "{name}".
+                let path = route.path.split(separator: "/").map { part in
+                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+                }.joined(separator: "/")
+                let documented = paths?["/" + path]?[route.method.lowercased()]
+                #expect(documented != nil, "\(route.method) /\(path) is missing from /openapi.json")
+            }
+        }
+    }
+
+    @Test func healthReadyAndMetrics() async throws {
+        try await withLoupe { f in
+            #expect(try await f.call(.get, "/health", as: nil).json["status"] == "ok")
+            let ready = try await f.call(.get, "/ready", as: nil)
+            #expect(ready.status == 200)
+            #expect(ready.json["status"] == "ready")
+
+            try await f.defineTask("reply", ["output_schema": ["type": "string"]])
+            for confidence in [0.9, 0.1] {
+                try await f.call(.post, "/v1/items", as: .ingest, json: ["task": "reply", "input": "q", "output": "a", "confidence": .double(confidence)])
+            }
+            let metrics = try await f.call(.get, "/metrics", as: nil)
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains(#"loupe_items_routed_total{outcome="approved"}"#))
+            #expect(metrics.text.contains(#"loupe_items_routed_total{outcome="pending"}"#))
+            #expect(metrics.text.contains("http_server_request_duration_bucket"))
+            #expect(metrics.text.contains(#"http_route="/v1/items""#))
+        }
+    }
+
+    @Test func readyIs503WhenMigrationsAreMissing() async throws {
+        let location = try await TestCluster.freshDatabase()
+        // Expect a migration this database does not have.
+        let store = PostgresStore(location: location, expectedMigration: 999, logger: TestCluster.logger)
+        let app = LoupeApplication.build(store: store, configuration: .init(home: TestCluster.home), logger: TestCluster.logger)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(String(buffer: response.body).contains("needs 999"))
+            }
+        }
+    }
+
+    @Test func securityHeadersAndStaticUI() async throws {
+        try await withLoupe { f in
+            let page = try await f.call(.get, "/", as: nil)
+            #expect(page.status == 200)
+            #expect(page.text.contains("Loupe"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LoupeJSON
+
+/// The real `loupe` binary, run as a child process.
+enum LoupeBinary {
+    static var path: String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("loupe").path,
+            TestCluster.home + "/.build/debug/loupe",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
+    /// Runs a command to completion; returns (status, stdout, stderr).
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
+    }
+}
+
+/// A `loupe serve` child process on a free port.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let logPath: String
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+        port = Int.random(in: 20_000...60_000)
+        logPath = NSTemporaryDirectory() + "loupe-serve-\(port).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
+        process.arguments = ["serve", "--port", "\(port)"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until `/ready` answers 200, or the process exits, or 60 s pass.
+    func waitUntilReady() async throws -> Bool {
+        for _ in 0..<600 {
+            if !process.isRunning { return false }
+            if let (status, _) = try? await HTTP.request("GET", baseURL + "/ready"), status == 200 { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// SIGTERM, then the exit status.
+    func terminate() async -> Int32 {
+        process.terminate()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        return process.terminationStatus
+    }
+}
+
+/// Minimal real-HTTP client for end-to-end tests.
+enum HTTP {
+    static func request(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = Data(JSONWriter.bytes(json))
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, (try? JSONParser.parse(Array(data))) ?? .null)
+    }
+}
