@@ -5,6 +5,9 @@ public struct APIDependencies: Sendable {
     public var tasks: any TaskRepository
     public var items: any ItemRepository
     public var keys: any APIKeyRepository
+    public var review: any ReviewRepository
+    public var users: any UserRepository
+    public var passwords: PasswordHasher
     public var readiness: any ReadinessProbe
     public var clock: any LoupeClock
     public var limits: BodyLimits
@@ -13,11 +16,15 @@ public struct APIDependencies: Sendable {
     public var staticDirectory: String?
 
     public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
+                review: any ReviewRepository, users: any UserRepository, passwords: PasswordHasher,
                 readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
                 classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
         self.tasks = tasks
         self.items = items
         self.keys = keys
+        self.review = review
+        self.users = users
+        self.passwords = passwords
         self.readiness = readiness
         self.clock = clock
         self.limits = limits

@@ -12,11 +12,14 @@ public enum LoupeRouter {
         if let directory = deps.staticDirectory {
             router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
         }
-        let routes = RouteRegistrar(router: router, authenticator: Authenticator(keys: deps.keys))
+        let authenticator = Authenticator(keys: deps.keys, users: deps.users, clock: deps.clock)
+        let routes = RouteRegistrar(router: router, authenticator: authenticator)
         let catalog = TaskCatalog(repository: deps.tasks)
         OperationsController(deps: deps, metrics: metrics).register(routes)
         TasksController(deps: deps, catalog: catalog).register(routes)
         ItemsController(deps: deps, catalog: catalog, metrics: metrics).register(routes)
+        ReviewController(deps: deps, catalog: catalog).register(routes)
+        SessionController(deps: deps, authenticator: authenticator).register(routes)
         return router
     }
 }

@@ -11,6 +11,8 @@ public final class PostgresStore: Sendable {
     public let tasks: PostgresTaskRepository
     public let items: PostgresItemRepository
     public let keys: PostgresAPIKeyRepository
+    public let review: PostgresReviewRepository
+    public let users: PostgresUserRepository
     public let readiness: PostgresReadiness
 
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
@@ -24,6 +26,8 @@ public final class PostgresStore: Sendable {
         self.tasks = PostgresTaskRepository(client: client, logger: logger)
         self.items = PostgresItemRepository(client: client, logger: logger)
         self.keys = PostgresAPIKeyRepository(client: client, logger: logger)
+        self.review = PostgresReviewRepository(client: client, logger: logger)
+        self.users = PostgresUserRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
     }
 

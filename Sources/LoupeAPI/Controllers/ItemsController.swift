@@ -22,7 +22,7 @@ struct ItemsController {
         let body = try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth)
         let now = deps.clock.now()
         let routed = try await route(try ItemSubmission.parse(body), now: now)
-        let result = try await deps.items.insert([routed], now: now)[0]
+        let result = try await deps.items.insert([routed], actor: context.actor, now: now)[0]
         if result.created { metrics.routed(result.status) }
         return .json(result.json, status: result.created ? .created : .ok)
     }
@@ -46,7 +46,7 @@ struct ItemsController {
             }
         }
         let valid = outcomes.compactMap { try? $0.get() }
-        var stored = try await deps.items.insert(valid, now: now).makeIterator()
+        var stored = try await deps.items.insert(valid, actor: context.actor, now: now).makeIterator()
         let results: [JSONValue] = outcomes.map { outcome in
             switch outcome {
             case .success:

@@ -48,6 +48,7 @@ extension Response {
     static func problem(_ problem: Problem) -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if let retry = problem.retryAfter { headers[.retryAfter] = String(retry) }
         return Response(status: .init(code: problem.status), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(problem.json))))
     }

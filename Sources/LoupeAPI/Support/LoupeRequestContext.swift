@@ -6,6 +6,9 @@ public struct LoupeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
 
+    /// How history and decisions name the caller; routes that reach here are authenticated.
+    var actor: String { principal?.actor ?? "anonymous" }
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil

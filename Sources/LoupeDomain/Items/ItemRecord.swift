@@ -20,6 +20,14 @@ public struct ItemRecord: Sendable {
     public var finalOutput: JSONValue
     public var decision: Decision?
     public var createdAt: Date
+    /// Review-queue membership: waiting, leased, done, or nil for items never queued.
+    public var queueState: String?
+    public var leaseHolder: String?
+    public var leaseExpiresAt: Date?
+    /// When intake auto-approved the item; kept beside a later human verdict on an audit sample.
+    public var autoApprovedAt: Date?
+    /// The human verdict on an audit-sampled item.
+    public var auditVerdict: String?
 
     /// Who decided what, and when. Auto-approvals are decided by "auto".
     public struct Decision: Sendable {
@@ -38,7 +46,8 @@ public struct ItemRecord: Sendable {
     public init(id: UUID, task: String, externalID: String?, status: ItemStatus, audit: Bool, input: JSONValue,
                 output: JSONValue, confidence: Double, fieldConfidence: JSONValue, model: String?, promptVersion: String?,
                 metadata: JSONValue, priority: Int, reasons: JSONValue, finalOutput: JSONValue, decision: Decision?,
-                createdAt: Date) {
+                createdAt: Date, queueState: String? = nil, leaseHolder: String? = nil, leaseExpiresAt: Date? = nil,
+                autoApprovedAt: Date? = nil, auditVerdict: String? = nil) {
         self.id = id
         self.task = task
         self.externalID = externalID
@@ -56,6 +65,11 @@ public struct ItemRecord: Sendable {
         self.finalOutput = finalOutput
         self.decision = decision
         self.createdAt = createdAt
+        self.queueState = queueState
+        self.leaseHolder = leaseHolder
+        self.leaseExpiresAt = leaseExpiresAt
+        self.autoApprovedAt = autoApprovedAt
+        self.auditVerdict = auditVerdict
     }
 
     public var json: JSONValue {
@@ -69,6 +83,10 @@ public struct ItemRecord: Sendable {
             "confidence": .double(confidence), "field_confidence": fieldConfidence, "model": opt(model),
             "prompt_version": opt(promptVersion), "metadata": metadata, "priority": .int(priority), "reasons": reasons,
             "final_output": finalOutput, "decision": decisionJSON, "created_at": .string(Timestamp.string(createdAt)),
+            "auto_approved_at": autoApprovedAt.map { .string(Timestamp.string($0)) } ?? .null,
+            "audit_verdict": opt(auditVerdict),
+            "queue": opt(queueState),
+            "lease": queueState == "leased" ? ["holder": opt(leaseHolder), "expires_at": leaseExpiresAt.map { .string(Timestamp.string($0)) } ?? .null] : .null,
         ]
     }
 }

@@ -39,7 +39,7 @@ public protocol TaskRepository: Sendable {
 /// Persistence of items: intake writes, reads and keyset listing.
 public protocol ItemRepository: Sendable {
     /// Inserts all items in one statement; existing (task, external_id) pairs come back as they are.
-    func insert(_ items: [RoutedItem], now: Date) async throws -> [IntakeResult]
+    func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult]
     func get(_ id: UUID) async throws -> ItemRecord?
     func list(_ query: ItemQuery) async throws -> [ItemRecord]
 }

@@ -8,6 +8,8 @@ public struct Problem: Error, Sendable, Equatable {
     public let detail: String
     /// Per-field errors for 422s: `[{field, message}]`.
     public var errors: [FieldError]
+    /// Seconds a client should wait before retrying (sent as Retry-After).
+    public var retryAfter: Int?
 
     /// One invalid field of a request body.
     public struct FieldError: Sendable, Equatable {
@@ -56,6 +58,11 @@ public struct Problem: Error, Sendable, Equatable {
     }
     public static func conflict(_ detail: String) -> Problem {
         Problem(status: 409, slug: "conflict", title: "Conflict", detail: detail)
+    }
+    public static func tooManyAttempts(_ detail: String, retryAfter: Int) -> Problem {
+        var p = Problem(status: 429, slug: "too-many-attempts", title: "Too many attempts", detail: detail)
+        p.retryAfter = retryAfter
+        return p
     }
     public static func unavailable(_ detail: String) -> Problem {
         Problem(status: 503, slug: "unavailable", title: "Service unavailable", detail: detail)

@@ -11,13 +11,19 @@ public struct ServeConfiguration: Sendable {
     public var home: String
     public var limits: BodyLimits
     public var maxConnections: Int
+    /// bcrypt cost for new passwords; 12 takes ≈ 250 ms, tests use less.
+    public var bcryptCost: UInt8
+    public var leaseRescueInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
+                bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
         self.host = host
         self.port = port
         self.home = home
         self.limits = limits
         self.maxConnections = maxConnections
+        self.bcryptCost = bcryptCost
+        self.leaseRescueInterval = leaseRescueInterval
     }
 }
 
@@ -25,7 +31,8 @@ public struct ServeConfiguration: Sendable {
 public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
                                     clock: any LoupeClock = SystemClock()) -> APIDependencies {
-        APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, readiness: store.readiness, clock: clock,
+        APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users,
+                        passwords: PasswordHasher(cost: configuration.bcryptCost), readiness: store.readiness, clock: clock,
                         limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
                         staticDirectory: LoupeHome.webStatic(configuration.home))
     }
@@ -36,7 +43,8 @@ public enum LoupeApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
-            services: [store.service],
+            services: [store.service,
+                       LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger)],
             logger: logger)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LoupeAPI
 import LoupeDomain
 import LoupeStore
 import ServiceLifecycle
@@ -9,6 +10,14 @@ public enum AdminTasks {
     public static func createKey(session: DatabaseSession, name: String, role: Role, logger: Logger) async throws -> String {
         try await withStore(session, logger: logger) { store in
             try await store.keys.create(name: name, role: role, now: Date()).key
+        }
+    }
+
+    public static func createUser(session: DatabaseSession, email: String, role: Role, password: String, cost: UInt8,
+                                  logger: Logger) async throws -> User {
+        let hash = try await PasswordHasher(cost: cost).hash(password)
+        return try await withStore(session, logger: logger) { store in
+            try await store.users.create(email: email, role: role, passwordHash: hash, now: Date())
         }
     }
 

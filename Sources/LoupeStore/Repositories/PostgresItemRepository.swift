@@ -9,14 +9,19 @@ public struct PostgresItemRepository: ItemRepository {
     let client: PostgresClient
     let logger: Logger
 
-    static let columns = """
-        id, task, external_id, status, audit, priority, input::text AS input, output::text AS output, confidence,
-        field_confidence::text AS field_confidence, model, prompt_version, metadata::text AS metadata,
-        reasons::text AS reasons, final_output::text AS final_output, decision_action, decided_by, decided_at,
-        decision_reason, created_at
+    /// The item columns as `ItemRecord` decodes them, qualified by `alias`.
+    static func columns(_ a: String = "items") -> String {
         """
+        \(a).id, \(a).task, \(a).external_id, \(a).status, \(a).audit, \(a).priority, \(a).input::text AS input,
+        \(a).output::text AS output, \(a).confidence, \(a).field_confidence::text AS field_confidence, \(a).model,
+        \(a).prompt_version, \(a).metadata::text AS metadata, \(a).reasons::text AS reasons,
+        \(a).final_output::text AS final_output, \(a).decision_action, \(a).decided_by, \(a).decided_at,
+        \(a).decision_reason, \(a).created_at, \(a).queue_state, \(a).lease_holder, \(a).lease_expires_at,
+        \(a).auto_approved_at, \(a).audit_verdict
+        """
+    }
 
-    public func insert(_ items: [RoutedItem], now: Date) async throws -> [IntakeResult] {
+    public func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult] {
         guard !items.isEmpty else { return [] }
         // Empty strings stand for NULL in the text arrays: intake rejects empty strings for these fields.
         let s = items.map(\.submission)
@@ -24,16 +29,19 @@ public struct PostgresItemRepository: ItemRepository {
         let statuses = items.map(\.routing.status.rawValue)
         let reasons = items.map { JSONValue.array($0.routing.reasons.map(\.json)).sqlText }
         let queued = items.map { $0.routing.status == .pending || $0.routing.audit ? "waiting" : "" }
+        // One statement: the items and their 'received' and 'routed' history rows commit together.
         let rows = try await client.query("""
+            WITH inserted AS (
             INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                field_confidence, model, prompt_version, metadata, reasons, final_output,
-                               decision_action, decided_by, decided_at, created_at, updated_at)
+                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
                    output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
                    NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
                    CASE WHEN status = 'approved' THEN output::jsonb END,
                    CASE WHEN status = 'approved' THEN 'approve' END,
                    CASE WHEN status = 'approved' THEN 'auto' END,
+                   CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
                    CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
                    \(now), \(now)
             FROM unnest(\(ids)::uuid[], \(s.map(\.task))::text[], \(s.map { $0.externalID ?? "" })::text[],
@@ -45,7 +53,15 @@ public struct PostgresItemRepository: ItemRepository {
                  AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                       field_confidence, model, prompt_version, metadata, reasons)
             ON CONFLICT (task, external_id) DO NOTHING
-            RETURNING id
+            RETURNING id, status, audit, reasons
+            ), events AS (
+                INSERT INTO item_events (item_id, event, actor, at, details)
+                SELECT i.id, e.event, \(actor), \(now),
+                       CASE e.event WHEN 'routed' THEN jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
+                                    ELSE '{}'::jsonb END
+                FROM inserted i CROSS JOIN (VALUES ('received'), ('routed')) AS e(event)
+            )
+            SELECT id FROM inserted
             """, logger: logger)
         var inserted = Set<UUID>()
         for try await id in rows.decode(UUID.self) { inserted.insert(id) }
@@ -85,14 +101,14 @@ public struct PostgresItemRepository: ItemRepository {
     }
 
     public func get(_ id: UUID) async throws -> ItemRecord? {
-        for try await row in try await client.query("SELECT \(unescaped: Self.columns) FROM items WHERE id = \(id)", logger: logger) {
+        for try await row in try await client.query("SELECT \(unescaped: Self.columns()) FROM items WHERE id = \(id)", logger: logger) {
             return try Self.decode(row)
         }
         return nil
     }
 
     public func list(_ query: ItemQuery) async throws -> [ItemRecord] {
-        var sql = "SELECT \(Self.columns) FROM items WHERE true"
+        var sql = "SELECT \(Self.columns()) FROM items WHERE true"
         var binds = PostgresBindings()
         func bind(_ clause: String, _ value: some PostgresEncodable & Sendable) throws {
             try binds.append(value)
@@ -111,7 +127,10 @@ public struct PostgresItemRepository: ItemRepository {
     }
 
     static func decode(_ row: PostgresRow) throws -> ItemRecord {
-        let r = row.makeRandomAccess()
+        try decode(row.makeRandomAccess())
+    }
+
+    static func decode(_ r: PostgresRandomAccessRow) throws -> ItemRecord {
         var decision: ItemRecord.Decision?
         if let action: String = try r.value("decision_action") {
             decision = .init(action: action, by: try r.value("decided_by", as: String?.self) ?? "unknown",
@@ -125,6 +144,8 @@ public struct PostgresItemRepository: ItemRepository {
             fieldConfidence: try r.json("field_confidence"), model: try r.value("model"),
             promptVersion: try r.value("prompt_version"), metadata: try r.json("metadata"), priority: try r.value("priority"),
             reasons: try r.json("reasons"), finalOutput: try r.json("final_output"), decision: decision,
-            createdAt: try r.value("created_at"))
+            createdAt: try r.value("created_at"), queueState: try r.value("queue_state"),
+            leaseHolder: try r.value("lease_holder"), leaseExpiresAt: try r.value("lease_expires_at"),
+            autoApprovedAt: try r.value("auto_approved_at"), auditVerdict: try r.value("audit_verdict"))
     }
 }

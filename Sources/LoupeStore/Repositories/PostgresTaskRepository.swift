@@ -9,10 +9,17 @@ public struct PostgresTaskRepository: TaskRepository {
     let client: PostgresClient
     let logger: Logger
 
-    static let columns = """
-        name, output_schema::text AS output_schema, threshold, field_thresholds::text AS field_thresholds,
-        audit_rate, instructions, lease_seconds, created_at, updated_at
+    static let columns = columns()
+
+    /// Task columns for `decode`; with a prefix, every name gets it (to sit beside item columns).
+    static func columns(_ a: String = "tasks", prefix p: String = "") -> String {
         """
+        \(a).name AS \(p)name, \(a).output_schema::text AS \(p)output_schema, \(a).threshold AS \(p)threshold,
+        \(a).field_thresholds::text AS \(p)field_thresholds, \(a).audit_rate AS \(p)audit_rate,
+        \(a).instructions AS \(p)instructions, \(a).lease_seconds AS \(p)lease_seconds,
+        \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
+        """
+    }
 
     public func upsert(_ task: TaskDefinition, now: Date) async throws -> (task: TaskDefinition, created: Bool) {
         var thresholds = JSONObject()
@@ -51,14 +58,18 @@ public struct PostgresTaskRepository: TaskRepository {
     }
 
     static func decode(_ row: PostgresRow) throws -> TaskDefinition {
-        let r = row.makeRandomAccess()
+        try decode(row.makeRandomAccess())
+    }
+
+    static func decode(_ r: PostgresRandomAccessRow, prefix p: String = "") throws -> TaskDefinition {
         var thresholds: [String: Double] = [:]
-        if case .object(let o) = try r.json("field_thresholds") {
+        if case .object(let o) = try r.json(p + "field_thresholds") {
             for (k, v) in o { thresholds[k] = v.doubleValue }
         }
         return TaskDefinition(
-            name: try r.value("name"), outputSchema: try r.json("output_schema"), threshold: try r.value("threshold"),
-            fieldThresholds: thresholds, auditRate: try r.value("audit_rate"), instructions: try r.value("instructions"),
-            leaseSeconds: try r.value("lease_seconds"), createdAt: try r.value("created_at"), updatedAt: try r.value("updated_at"))
+            name: try r.value(p + "name"), outputSchema: try r.json(p + "output_schema"), threshold: try r.value(p + "threshold"),
+            fieldThresholds: thresholds, auditRate: try r.value(p + "audit_rate"), instructions: try r.value(p + "instructions"),
+            leaseSeconds: try r.value(p + "lease_seconds"), createdAt: try r.value(p + "created_at"),
+            updatedAt: try r.value(p + "updated_at"))
     }
 }

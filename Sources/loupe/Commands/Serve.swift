@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_BODY_BYTES"].flatMap(Int.init) { configuration.limits.maxBytes = v }
         if let v = env["LOUPE_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = v }
         if let v = env["LOUPE_DB_POOL_SIZE"].flatMap(Int.init) { configuration.maxConnections = v }
+        if let v = env["LOUPE_BCRYPT_COST"].flatMap(UInt8.init) { configuration.bcryptCost = v }
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
                                   maxConnections: configuration.maxConnections, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)

@@ -28,14 +28,32 @@ struct LoupeFixture {
 
     /// Sends JSON (or raw bytes) with a role's key; returns status, headers and parsed body.
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, json: JSONValue? = nil,
-              raw: String? = nil) async throws -> TestReply {
+    func call(_ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, key explicitKey: String? = nil,
+              json: JSONValue? = nil, raw: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestReply {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let role { headers[.authorization] = "Bearer \(key(role))" }
+        if let key = explicitKey ?? role.map(key) { headers[.authorization] = "Bearer \(key)" }
+        headers.append(contentsOf: extra)
         let body = raw.map { ByteBuffer(string: $0) } ?? json.map { ByteBuffer(bytes: JSONWriter.bytes($0)) }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
             TestReply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
         }
+    }
+
+    /// A further API key, e.g. a second reviewer.
+    func newKey(_ name: String, role: Role) async throws -> String {
+        try await store.keys.create(name: name, role: role, now: clock.now()).key
+    }
+
+    /// Posts an item and returns its id.
+    @discardableResult
+    func submit(_ task: String, confidence: Double, output: JSONValue = ["vendor": "V", "total": 1], priority: Int = 0,
+                externalID: String? = nil) async throws -> String {
+        var item: JSONObject = ["task": .string(task), "input": "doc", "output": output, "confidence": .double(confidence),
+                                "priority": .int(priority)]
+        if let externalID { item["external_id"] = .string(externalID) }
+        let reply = try await call(.post, "/v1/items", as: .ingest, json: .object(item))
+        #expect(reply.status == 201, "intake failed: \(reply.text)")
+        return reply.json["id"]?.stringValue ?? ""
     }
 
     func defineTask(_ name: String, _ body: JSONValue) async throws {
@@ -70,6 +88,9 @@ func withLoupe(limits: BodyLimits = .init(), _ body: @Sendable (LoupeFixture) as
     let clock = TestClock()
     var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
     configuration.maxConnections = 8
+    configuration.bcryptCost = 4
+    // Tests expire leases by calling the rescuer themselves, at a time they choose.
+    configuration.leaseRescueInterval = .seconds(3600)
     let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
     try await app.test(.router) { client in
         var keys: [Role: String] = [:]

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// The review queue: claim under a lease, heartbeat, release, decide; and every item's history.
+struct ReviewController {
+    let deps: APIDependencies
+    let catalog: TaskCatalog
+
+    func register(_ routes: RouteRegistrar) {
+        routes.add(.post, "/v1/review/claim", roles: [.reviewer], claim)
+        routes.add(.get, "/v1/review/leases", roles: [.reviewer], leases)
+        routes.add(.post, "/v1/items/{id}/lease", roles: [.reviewer], extend)
+        routes.add(.post, "/v1/items/{id}/release", roles: [.reviewer], release)
+        routes.add(.post, "/v1/items/{id}/decision", roles: [.reviewer], decide)
+        routes.add(.get, "/v1/items/{id}/history", roles: [.ingest, .reviewer, .analyst], history)
+    }
+
+    @Sendable func claim(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        var request = request
+        var task: String?
+        // The body is optional: an empty POST claims from every task.
+        let buffer = try await request.collectBody(upTo: 16 * 1024)
+        if buffer.readableBytes > 0 {
+            let body = try buffer.withUnsafeReadableBytes { bytes throws(Problem) -> JSONValue in
+                do { return try JSONParser.parse(bytes, options: .init(maxDepth: 4)) } catch {
+                    throw Problem.badRequest("the body is not valid JSON: \(error)")
+                }
+            }
+            var r = try FieldReader(body)
+            r.rejectUnknown(allowed: ["task"])
+            task = r.string("task", maxLength: 64)
+            guard r.errors.isEmpty else { throw Problem.invalid(r.errors) }
+        }
+        guard let claimed = try await deps.review.claim(actor: context.actor, task: task, now: deps.clock.now()) else {
+            return Response(status: .noContent)
+        }
+        return .json(claimed.json)
+    }
+
+    @Sendable func leases(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let leases = try await deps.review.leases(actor: context.actor, now: deps.clock.now())
+        return .json(["leases": .array(leases.map(\.json))])
+    }
+
+    @Sendable func extend(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let id = try context.parameters.uuid("id")
+        let expires = try await deps.review.extendLease(id: id, actor: context.actor, now: deps.clock.now())
+        return .json(["id": .string(id.uuidString.lowercased()), "lease_expires_at": .string(Timestamp.string(expires))])
+    }
+
+    @Sendable func release(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let id = try context.parameters.uuid("id")
+        try await deps.review.release(id: id, actor: context.actor, now: deps.clock.now())
+        return .json(["id": .string(id.uuidString.lowercased()), "released": true])
+    }
+
+    @Sendable func decide(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        var request = request
+        let id = try context.parameters.uuid("id")
+        let decision = try HumanDecision.parse(try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth))
+        if let output = decision.output {
+            guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
+            // Only the lease holder's correction is worth checking; others get the lease conflict below.
+            if item.leaseHolder == context.actor, let task = try await catalog.task(named: item.task) {
+                let errors = task.schema.validate(output)
+                if !errors.isEmpty {
+                    throw Problem.invalid(errors.map { .init(field: "output" + $0.instancePath, message: "\($0.message) (\($0.keyword))") })
+                }
+            }
+        }
+        let item = try await deps.review.decide(id: id, actor: context.actor, decision: decision, now: deps.clock.now())
+        return .json(item.json)
+    }
+
+    @Sendable func history(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let id = try context.parameters.uuid("id")
+        guard let events = try await deps.review.history(id: id) else {
+            throw Problem.notFound("there is no item \(id.uuidString.lowercased())")
+        }
+        return .json(["item_id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.json))])
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import LoupeDomain
+import LoupeJSON
+import Logging
+import PostgresNIO
+
+/// The review queue in `items` (queue_state, lease_*) with every transition logged to `item_events`
+/// in the same statement. Claims follow River/Oban: one `FOR UPDATE SKIP LOCKED` pick, then UPDATE … RETURNING.
+public struct PostgresReviewRepository: ReviewRepository {
+    let client: PostgresClient
+    let logger: Logger
+
+    static let itemColumns = PostgresItemRepository.columns("i")
+    static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
+
+    public func claim(actor: String, task: String?, now: Date) async throws -> ClaimedItem? {
+        let query: PostgresQuery = """
+            WITH candidate AS (
+                SELECT id FROM items
+                WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
+                ORDER BY priority DESC, audit, id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE items i SET queue_state = 'leased', lease_holder = \(actor),
+                       lease_expires_at = \(now)::timestamptz + make_interval(secs => t.lease_seconds),
+                       claimed_at = \(now), updated_at = \(now),
+                       status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
+                FROM candidate c, tasks t
+                WHERE i.id = c.id AND t.name = i.task
+                RETURNING \(unescaped: Self.itemColumns)
+            ), event AS (
+                INSERT INTO item_events (item_id, event, actor, at, details)
+                SELECT id, 'claimed', \(actor), \(now), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
+            )
+            SELECT claimed.*, \(unescaped: Self.taskColumns) FROM claimed JOIN tasks t ON t.name = claimed.task
+            """
+        for try await row in try await client.query(query, logger: logger) { return try Self.decodeClaim(row) }
+        return nil
+    }
+
+    public func leases(actor: String, now: Date) async throws -> [ClaimedItem] {
+        var result: [ClaimedItem] = []
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.itemColumns), \(unescaped: Self.taskColumns)
+            FROM items i JOIN tasks t ON t.name = i.task
+            WHERE i.queue_state = 'leased' AND i.lease_holder = \(actor)
+            ORDER BY i.claimed_at
+            """, logger: logger)
+        for try await row in rows { result.append(try Self.decodeClaim(row)) }
+        return result
+    }
+
+    public func extendLease(id: UUID, actor: String, now: Date) async throws -> Date {
+        let rows = try await client.query("""
+            WITH extended AS (
+                UPDATE items i SET lease_expires_at = \(now)::timestamptz + make_interval(secs => t.lease_seconds),
+                       queue_state = 'leased', updated_at = \(now),
+                       status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
+                FROM tasks t
+                WHERE i.id = \(id) AND t.name = i.task AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
+                RETURNING i.id, i.lease_expires_at
+            ), event AS (
+                INSERT INTO item_events (item_id, event, actor, at, details)
+                SELECT id, 'lease_extended', \(actor), \(now), jsonb_build_object('lease_expires_at', lease_expires_at) FROM extended
+            )
+            SELECT lease_expires_at FROM extended
+            """, logger: logger)
+        for try await expires in rows.decode(Date.self) { return expires }
+        throw try await conflict(id: id, actor: actor, doing: "extend the lease on")
+    }
+
+    public func release(id: UUID, actor: String, now: Date) async throws {
+        let rows = try await client.query("""
+            WITH released AS (
+                UPDATE items SET queue_state = 'waiting', lease_holder = NULL, lease_expires_at = NULL, updated_at = \(now),
+                       status = CASE WHEN status = 'in_review' THEN 'pending' ELSE status END
+                WHERE id = \(id) AND lease_holder = \(actor) AND queue_state IN ('leased', 'waiting')
+                RETURNING id, claimed_at
+            ), event AS (
+                INSERT INTO item_events (item_id, event, actor, at, duration_ms)
+                SELECT id, 'released', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint FROM released
+            )
+            SELECT id FROM released
+            """, logger: logger)
+        for try await _ in rows { return }
+        throw try await conflict(id: id, actor: actor, doing: "release")
+    }
+
+    public func decide(id: UUID, actor: String, decision: HumanDecision, now: Date) async throws -> ItemRecord {
+        let corrected = decision.output.map { JSONWriter.string($0) }
+        let rows = try await client.query("""
+            WITH decided AS (
+                UPDATE items i SET status = \(decision.status.rawValue),
+                       final_output = CASE \(decision.action.rawValue) WHEN 'approve' THEN i.output
+                                                                     WHEN 'correct' THEN \(corrected)::jsonb END,
+                       decision_action = \(decision.action.rawValue), decided_by = \(actor), decided_at = \(now),
+                       decision_reason = \(decision.reason),
+                       audit_verdict = CASE WHEN i.audit THEN \(decision.action.rawValue) END,
+                       queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
+                WHERE i.id = \(id) AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
+                RETURNING \(unescaped: Self.itemColumns), i.claimed_at
+            ), event AS (
+                INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
+                SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,
+                       jsonb_strip_nulls(jsonb_build_object('action', decision_action, 'reason', decision_reason,
+                                                            'audit', audit, 'output', \(corrected)::jsonb))
+                FROM decided
+            )
+            SELECT * FROM decided
+            """, logger: logger)
+        for try await row in rows { return try PostgresItemRepository.decode(row) }
+        throw try await conflict(id: id, actor: actor, doing: "decide")
+    }
+
+    public func expireLeases(now: Date) async throws -> Int {
+        // The holder is kept: if nobody else claims the item meanwhile, their late decision still counts.
+        let rows = try await client.query("""
+            WITH expired AS (
+                UPDATE items SET queue_state = 'waiting', updated_at = \(now),
+                       status = CASE WHEN status = 'in_review' THEN 'pending' ELSE status END
+                WHERE id IN (SELECT id FROM items WHERE queue_state = 'leased' AND lease_expires_at < \(now)
+                             ORDER BY lease_expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                RETURNING id, lease_holder, lease_expires_at
+            ), event AS (
+                INSERT INTO item_events (item_id, event, actor, at, details)
+                SELECT id, 'expired', 'system:lease-rescuer', \(now),
+                       jsonb_build_object('holder', lease_holder, 'lease_expires_at', lease_expires_at) FROM expired
+            )
+            SELECT count(*) FROM expired
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    public func history(id: UUID) async throws -> [ItemEvent]? {
+        var events: [ItemEvent] = []
+        let rows = try await client.query(
+            "SELECT id, event, actor, at, duration_ms, details::text FROM item_events WHERE item_id = \(id) ORDER BY id",
+            logger: logger)
+        for try await (eventID, event, actor, at, duration, details) in rows.decode((Int, String, String, Date, Int?, String).self) {
+            events.append(ItemEvent(id: eventID, event: event, actor: actor, at: at, durationMs: duration,
+                                    details: (try? JSONParser.parse(details)) ?? .null))
+        }
+        if events.isEmpty {
+            for try await _ in try await client.query("SELECT 1 FROM items WHERE id = \(id)", logger: logger) { return [] }
+            return nil
+        }
+        return events
+    }
+
+    /// Why a lease operation matched no row, as the problem the caller should see.
+    private func conflict(id: UUID, actor: String, doing: String) async throws -> Problem {
+        let rows = try await client.query("SELECT queue_state, lease_holder, status FROM items WHERE id = \(id)", logger: logger)
+        for try await (state, holder, status) in rows.decode((String?, String?, String).self) {
+            switch state {
+            case "done": return .conflict("cannot \(doing) this item: it was already decided (\(status))")
+            case nil: return .conflict("cannot \(doing) this item: it is \(status) and not in the review queue")
+            default:
+                if let holder, holder != actor, state == "leased" {
+                    return .conflict("cannot \(doing) this item: another reviewer holds its lease (your lease expired and it was claimed again)")
+                }
+                if holder != nil && holder != actor {
+                    return .conflict("cannot \(doing) this item: your lease expired and another reviewer claimed it")
+                }
+                return .conflict("cannot \(doing) this item: you do not hold its lease; claim it first")
+            }
+        }
+        return .notFound("there is no item \(id.uuidString.lowercased())")
+    }
+
+    static func decodeClaim(_ row: PostgresRow) throws -> ClaimedItem {
+        let r = row.makeRandomAccess()
+        let item = try PostgresItemRepository.decode(r)
+        return ClaimedItem(item: item, task: try PostgresTaskRepository.decode(r, prefix: "t_"),
+                           leaseExpiresAt: item.leaseExpiresAt ?? Date())
+    }
+}
