@@ -31,6 +31,12 @@ import Testing
         (.post, "/v1/items/batch", [.ingest, .admin]),
         (.get, "/v1/items", [.ingest, .reviewer, .analyst, .admin]),
         (.get, "/v1/items/00000000-0000-7000-8000-000000000000", [.ingest, .reviewer, .analyst, .admin]),
+        (.get, "/v1/items/00000000-0000-7000-8000-000000000000/history", [.ingest, .reviewer, .analyst, .admin]),
+        (.post, "/v1/review/claim", [.reviewer, .admin]),
+        (.get, "/v1/review/leases", [.reviewer, .admin]),
+        (.post, "/v1/items/00000000-0000-7000-8000-000000000000/lease", [.reviewer, .admin]),
+        (.post, "/v1/items/00000000-0000-7000-8000-000000000000/release", [.reviewer, .admin]),
+        (.post, "/v1/items/00000000-0000-7000-8000-000000000000/decision", [.reviewer, .admin]),
     ]
 
     @Test func rolesAreCheckedOnEveryRoute() async throws {
