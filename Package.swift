@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "loupe", targets: ["loupe"]),
+        .executable(name: "loupe-bench", targets: ["loupe-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // JSON values: a strict parser with limits, a writer, JSON Pointers. No dependencies.
@@ -75,6 +77,17 @@ let package = Package(
             dependencies: [
                 "LoupeServices", "LoupeStore", "LoupeDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift6
+        ),
+        // `swift run -c release loupe-bench`: Loupe against the limits of the same machine.
+        .executableTarget(
+            name: "loupe-bench",
+            dependencies: [
+                "LoupeServices", "LoupeStore", "LoupeDomain", "LoupeAPI", "LoupeJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swift6
         ),

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LoupeDomain
+import LoupeJSON
+
+/// Measures Loupe against the limits of the same machine and prints a table plus one JSON line.
+@main
+struct LoupeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "loupe-bench", abstract: "Loupe's own benchmark.")
+
+    @Option(help: "Concurrent HTTP clients / database connections for intake.") var concurrency = 32
+    @Option(help: "Concurrent reviewers for claim + decide.") var reviewers = 32
+    @Option(help: "Pending items in the queue when claim latency is measured.") var pending = 100_000
+    @Option(help: "Seconds per throughput phase.") var seconds = 10.0
+    @Option(help: "Scenarios to run: intake, claim.") var only: [String] = ["intake", "claim"]
+    @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
+
+    func run() async throws {
+        var logger = Logger(label: "loupe-bench")
+        logger.logLevel = .warning
+        let servers = try await BenchServers(dataDirectory: dataDir, connections: concurrency, logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let report = Report()
+        do {
+            let setup = try await BenchSetup.prepare(servers)
+            if only.contains("intake") {
+                try await IntakeScenarios(servers: servers, setup: setup, concurrency: concurrency, seconds: seconds).run(into: report)
+            }
+            if only.contains("claim") {
+                try await ClaimScenarios(servers: servers, setup: setup, pending: pending, reviewers: reviewers, seconds: seconds)
+                    .run(into: report)
+            }
+            report.row("peak RSS (bench process, server in-process)", peakRSSMiB(), unit: "MiB", limit: nil, target: "< 150 MiB")
+            try await setup.shutdown()
+        } catch {
+            await servers.stop()
+            throw error
+        }
+        await servers.stop()
+        report.print(machine: Machine.describe())
+    }
+}
+
+/// Keys, tasks and HTTP clients every scenario shares.
+struct BenchSetup: Sendable {
+    let admin: String
+    let loupe: HTTPDriver
+    let floor: HTTPDriver
+
+    static func prepare(_ servers: BenchServers) async throws -> BenchSetup {
+        let admin = try await servers.store.keys.create(name: "bench", role: .admin, now: Date()).key
+        let loupe = HTTPDriver(base: "http://127.0.0.1:\(servers.loupePort)", connections: 64)
+        let floor = HTTPDriver(base: "http://127.0.0.1:\(servers.floorPort)", connections: 64)
+        for _ in 0..<100 {
+            if let (status, _) = try? await loupe.json(.GET, "/ready", key: nil), status == 200 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let schema: JSONValue = ["type": "object", "required": ["vendor", "total"],
+                                 "properties": ["vendor": ["type": "string"], "total": ["type": "number"]]]
+        for task in ["bench", "queue"] {
+            let (status, _) = try await loupe.json(.PUT, "/v1/tasks/\(task)", key: admin, body: ["output_schema": schema])
+            guard status == 201 else { throw ValidationError("could not define task \(task): \(status)") }
+        }
+        return BenchSetup(admin: admin, loupe: loupe, floor: floor)
+    }
+
+    func shutdown() async throws {
+        try await loupe.shutdown()
+        try await floor.shutdown()
+    }
+}
+
+enum Machine {
+    static func describe() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+}
