@@ -7,6 +7,7 @@ public struct APIDependencies: Sendable {
     public var keys: any APIKeyRepository
     public var review: any ReviewRepository
     public var users: any UserRepository
+    public var insights: any InsightsRepository
     public var passwords: PasswordHasher
     public var readiness: any ReadinessProbe
     public var clock: any LoupeClock
@@ -16,7 +17,8 @@ public struct APIDependencies: Sendable {
     public var staticDirectory: String?
 
     public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
-                review: any ReviewRepository, users: any UserRepository, passwords: PasswordHasher,
+                review: any ReviewRepository, users: any UserRepository, insights: any InsightsRepository,
+                passwords: PasswordHasher,
                 readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
                 classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
         self.tasks = tasks
@@ -24,6 +26,7 @@ public struct APIDependencies: Sendable {
         self.keys = keys
         self.review = review
         self.users = users
+        self.insights = insights
         self.passwords = passwords
         self.readiness = readiness
         self.clock = clock

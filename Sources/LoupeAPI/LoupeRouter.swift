@@ -20,6 +20,8 @@ public enum LoupeRouter {
         ItemsController(deps: deps, catalog: catalog, metrics: metrics).register(routes)
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
+        InsightsController(deps: deps).register(routes)
+        KeysController(deps: deps, authenticator: authenticator).register(routes)
         return router
     }
 }

@@ -13,6 +13,7 @@ public final class PostgresStore: Sendable {
     public let keys: PostgresAPIKeyRepository
     public let review: PostgresReviewRepository
     public let users: PostgresUserRepository
+    public let insights: PostgresInsightsRepository
     public let readiness: PostgresReadiness
 
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
@@ -28,6 +29,7 @@ public final class PostgresStore: Sendable {
         self.keys = PostgresAPIKeyRepository(client: client, logger: logger)
         self.review = PostgresReviewRepository(client: client, logger: logger)
         self.users = PostgresUserRepository(client: client, logger: logger)
+        self.insights = PostgresInsightsRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
     }
 

@@ -69,4 +69,7 @@ public final class Authenticator: Sendable {
         }
         return principal
     }
+
+    /// Forgets cached keys, e.g. after one is revoked on this instance.
+    public func invalidate() { cache.withLock { $0.removeAll() } }
 }

@@ -79,6 +79,7 @@ struct ItemsController {
         var query = ItemQuery()
         var errors: [Problem.FieldError] = []
         query.task = q["task"].map(String.init)
+        query.promptVersion = q["prompt_version"].map(String.init)
         if let s = q["status"] {
             if let status = ItemStatus(rawValue: String(s)) { query.status = status } else {
                 errors.append(.init(field: "status", message: "must be one of \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", "))"))

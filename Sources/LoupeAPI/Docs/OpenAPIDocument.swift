@@ -68,6 +68,17 @@ enum OpenAPIDocument {
                                                    params: [path("id", "item UUID")],
                                                    responses: ["200": "the decided Item", "409": "caller holds no lease or item already decided",
                                                                "422": "correction invalid against the task schema"])],
+            "/v1/queue": ["get": op("Per task: items waiting, in review, audit samples waiting, oldest waiting", role: "reviewer, analyst",
+                                    responses: ["200": "{tasks:[{task, waiting, leased, audit_waiting, oldest_waiting_at}]}"])],
+            "/v1/tasks/{name}/stats": ["get": op("Counts, auto-approve rate, daily series, reviewer throughput", role: "analyst",
+                                                 params: [path("name"), query("days", "1–366, default 14")],
+                                                 responses: ["200": "stats", "404": "no such task"])],
+            "/v1/keys": [
+                "get": op("List API keys (never the keys themselves)", role: "admin", responses: ["200": "{keys:[…]}"]),
+                "post": op("Create an API key; the key is in this response only", role: "admin", body: "KeyInput",
+                           responses: ["201": "{id, name, role, key}"]),
+            ],
+            "/v1/keys/{id}": ["delete": op("Revoke an API key", role: "admin", params: [path("id")], responses: ["204": "revoked", "404": "no such active key"])],
             "/v1/session": [
                 "post": op("Sign in with email and password; sets an HttpOnly SameSite=Strict cookie", role: nil, body: "SessionInput",
                            responses: ["201": "{user, csrf_token, expires_at}", "401": "wrong email or password", "429": "too many failures"]),
@@ -105,6 +116,8 @@ enum OpenAPIDocument {
                     "output": ["description": "the corrected output (action correct only); must satisfy the task schema"],
                     "reason": ["type": "string"],
                 ]],
+                "KeyInput": ["type": "object", "required": ["name", "role"], "properties": [
+                    "name": ["type": "string"], "role": ["enum": ["ingest", "reviewer", "analyst", "admin"]]]],
                 "SessionInput": ["type": "object", "required": ["email", "password"],
                                  "properties": ["email": ["type": "string"], "password": ["type": "string"]]],
                 "BatchInput": ["type": "object", "required": ["items"], "properties": [

@@ -17,6 +17,7 @@ public struct RoutedItem: Sendable {
 public struct ItemQuery: Sendable {
     public var task: String?
     public var status: ItemStatus?
+    public var promptVersion: String?
     public var limit: Int
     public var after: UUID?
     public var descending: Bool
@@ -48,6 +49,9 @@ public protocol ItemRepository: Sendable {
 public protocol APIKeyRepository: Sendable {
     func create(name: String, role: Role, now: Date) async throws -> (id: UUID, key: String)
     func principal(forKey key: String) async throws -> Principal?
+    func list() async throws -> [APIKeyInfo]
+    /// False when there is no such active key.
+    func revoke(id: UUID, now: Date) async throws -> Bool
 }
 
 /// Database health as `/ready` reports it.

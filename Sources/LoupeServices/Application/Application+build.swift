@@ -31,7 +31,7 @@ public struct ServeConfiguration: Sendable {
 public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
                                     clock: any LoupeClock = SystemClock()) -> APIDependencies {
-        APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users,
+        APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
                         passwords: PasswordHasher(cost: configuration.bcryptCost), readiness: store.readiness, clock: clock,
                         limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
                         staticDirectory: LoupeHome.webStatic(configuration.home))

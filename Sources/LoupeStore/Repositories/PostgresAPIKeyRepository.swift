@@ -28,4 +28,20 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
         }
         return nil
     }
+
+    public func list() async throws -> [APIKeyInfo] {
+        var keys: [APIKeyInfo] = []
+        let rows = try await client.query("SELECT id, name, role, created_at, revoked_at FROM api_keys ORDER BY created_at", logger: logger)
+        for try await (id, name, role, created, revoked) in rows.decode((UUID, String, String, Date, Date?).self) {
+            if let role = Role(rawValue: role) { keys.append(APIKeyInfo(id: id, name: name, role: role, createdAt: created, revokedAt: revoked)) }
+        }
+        return keys
+    }
+
+    public func revoke(id: UUID, now: Date) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE api_keys SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL RETURNING id", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
 }

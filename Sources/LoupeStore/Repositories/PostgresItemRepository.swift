@@ -116,6 +116,7 @@ public struct PostgresItemRepository: ItemRepository {
         }
         if let task = query.task { try bind(" AND task = $?", task) }
         if let status = query.status { try bind(" AND status = $?", status.rawValue) }
+        if let version = query.promptVersion { try bind(" AND prompt_version = $?", version) }
         if let after = query.after { try bind(query.descending ? " AND id < $?" : " AND id > $?", after) }
         sql += query.descending ? " ORDER BY id DESC" : " ORDER BY id"
         try bind(" LIMIT $?", query.limit)

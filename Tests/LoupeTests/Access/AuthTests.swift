@@ -37,6 +37,11 @@ import Testing
         (.post, "/v1/items/00000000-0000-7000-8000-000000000000/lease", [.reviewer, .admin]),
         (.post, "/v1/items/00000000-0000-7000-8000-000000000000/release", [.reviewer, .admin]),
         (.post, "/v1/items/00000000-0000-7000-8000-000000000000/decision", [.reviewer, .admin]),
+        (.get, "/v1/queue", [.reviewer, .analyst, .admin]),
+        (.get, "/v1/tasks/t/stats", [.analyst, .admin]),
+        (.get, "/v1/keys", [.admin]),
+        (.post, "/v1/keys", [.admin]),
+        (.delete, "/v1/keys/00000000-0000-7000-8000-000000000000", [.admin]),
     ]
 
     @Test func rolesAreCheckedOnEveryRoute() async throws {

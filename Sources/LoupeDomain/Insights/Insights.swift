@@ -1,0 +1,53 @@
+import Foundation
+import LoupeJSON
+
+/// How much waits for review in one task.
+public struct QueueSummary: Sendable {
+    public let task: String
+    public let waiting: Int
+    public let leased: Int
+    public let auditWaiting: Int
+    public let oldestWaitingAt: Date?
+
+    public init(task: String, waiting: Int, leased: Int, auditWaiting: Int, oldestWaitingAt: Date?) {
+        self.task = task
+        self.waiting = waiting
+        self.leased = leased
+        self.auditWaiting = auditWaiting
+        self.oldestWaitingAt = oldestWaitingAt
+    }
+
+    public var json: JSONValue {
+        ["task": .string(task), "waiting": .int(waiting), "leased": .int(leased), "audit_waiting": .int(auditWaiting),
+         "oldest_waiting_at": oldestWaitingAt.map { .string(Timestamp.string($0)) } ?? .null]
+    }
+}
+
+/// Read-only aggregates for the queue overview and the analyst view.
+public protocol InsightsRepository: Sendable {
+    func queueOverview() async throws -> [QueueSummary]
+    /// Counts, rates and a per-day series for the last `days` days up to `now`; nil for an unknown task.
+    func stats(task: String, days: Int, now: Date) async throws -> JSONValue?
+}
+
+/// A stored API key as administrators see it (never the key itself).
+public struct APIKeyInfo: Sendable {
+    public let id: UUID
+    public let name: String
+    public let role: Role
+    public let createdAt: Date
+    public let revokedAt: Date?
+
+    public init(id: UUID, name: String, role: Role, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+
+    public var json: JSONValue {
+        ["id": .string(id.uuidString.lowercased()), "name": .string(name), "role": .string(role.rawValue),
+         "created_at": .string(Timestamp.string(createdAt)), "revoked_at": revokedAt.map { .string(Timestamp.string($0)) } ?? .null]
+    }
+}

@@ -1,0 +1,79 @@
+import { api, setCsrf, ApiError } from './api.js';
+import { h, replace } from './dom.js';
+import { loginView } from './views/login.js';
+import { queueView } from './views/queue.js';
+import { reviewView } from './views/review.js';
+import { analystView } from './views/analyst.js';
+import { adminView } from './views/admin.js';
+
+// Which screens each role may open; the API checks the role on every call regardless.
+const screens = {
+  queue: { title: 'Queue', roles: ['reviewer', 'analyst', 'admin'], view: queueView },
+  review: { title: 'Review', roles: ['reviewer', 'admin'], view: reviewView },
+  analyst: { title: 'Analyst', roles: ['analyst', 'admin'], view: analystView },
+  admin: { title: 'Admin', roles: ['admin'], view: adminView },
+};
+
+export const app = {
+  user: null,
+  main: document.getElementById('main'),
+  /// Shows an API error (or any message) where people look first.
+  flash(message, kind = 'error') {
+    const el = document.getElementById('flash');
+    el.textContent = message;
+    el.className = `flash ${kind}`;
+    el.hidden = !message;
+  },
+  go(hash) { if (location.hash === hash) route(); else location.hash = hash; },
+  cleanup: null,
+};
+
+async function whoami() {
+  try {
+    const session = await api('GET', '/v1/session');
+    app.user = session.user;
+    setCsrf(session.csrf_token);
+  } catch (e) {
+    app.user = null;
+    if (!(e instanceof ApiError && e.status === 401)) app.flash(e.message);
+  }
+}
+
+function renderChrome() {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (!app.user) { replace(nav); replace(who); return; }
+  replace(nav, Object.entries(screens).filter(([, s]) => s.roles.includes(app.user.role))
+    .map(([name, s]) => h('a', { href: `#/${name}`, 'aria-current': location.hash === `#/${name}` ? 'page' : undefined }, s.title)));
+  replace(who, h('span', {}, `${app.user.email} (${app.user.role})`),
+    h('button', { type: 'button', class: 'link', id: 'logout', on: { click: logout } }, 'Sign out'));
+}
+
+async function logout() {
+  try { await api('DELETE', '/v1/session'); } catch (e) { app.flash(e.message); }
+  app.user = null;
+  setCsrf(null);
+  app.go('#/login');
+}
+
+async function route() {
+  app.cleanup?.();
+  app.cleanup = null;
+  app.flash('');
+  const name = location.hash.replace(/^#\//, '').split('/')[0] || 'queue';
+  if (!app.user && name !== 'login') { app.go('#/login'); return; }
+  renderChrome();
+  if (name === 'login') { loginView(app, async () => { await whoami(); app.go(app.user.role === 'analyst' ? '#/analyst' : '#/queue'); }); return; }
+  const screen = screens[name];
+  if (!screen || !screen.roles.includes(app.user.role)) { app.go('#/queue'); return; }
+  try {
+    await screen.view(app, location.hash.split('/').slice(2));
+  } catch (e) {
+    app.flash(e.message);
+  }
+  app.main.focus({ preventScroll: true });
+}
+
+window.addEventListener('hashchange', route);
+await whoami();
+route();

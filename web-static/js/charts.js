@@ -1,0 +1,58 @@
+// Small inline-SVG charts. Labels and numbers are set as text content, never markup.
+const NS = 'http://www.w3.org/2000/svg';
+const COLORS = ['#2f6fdf', '#e08a1e', '#2e9e5b', '#c2413b', '#7b5cc4', '#5a6b7b'];
+
+function svg(tag, attrs = {}, text) {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/// Stacked bars: one bar per label, one segment per series. `title` is the accessible name.
+export function stackedBars({ title, labels, series, width = 560, height = 220 }) {
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  root.append(svg('title', {}, title));
+  const top = 16, bottom = 40, left = 40, right = 8;
+  const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
+  const max = Math.max(1, ...totals);
+  const plotH = height - top - bottom, slot = (width - left - right) / Math.max(1, labels.length);
+  root.append(svg('line', { x1: left, y1: top + plotH, x2: width - right, y2: top + plotH, stroke: '#888' }));
+  root.append(svg('text', { x: left - 6, y: top + 4, 'text-anchor': 'end', class: 'axis' }, String(max)));
+  root.append(svg('text', { x: left - 6, y: top + plotH, 'text-anchor': 'end', class: 'axis' }, '0'));
+  labels.forEach((label, i) => {
+    let y = top + plotH;
+    series.forEach((s, k) => {
+      const v = s.values[i] ?? 0;
+      const hgt = (v / max) * plotH;
+      y -= hgt;
+      const rect = svg('rect', { x: left + i * slot + slot * 0.15, y, width: slot * 0.7, height: hgt, fill: COLORS[k % COLORS.length] });
+      rect.append(svg('title', {}, `${label} · ${s.name}: ${v}`));
+      root.append(rect);
+    });
+    if (labels.length <= 16 || i % Math.ceil(labels.length / 16) === 0) {
+      root.append(svg('text', { x: left + i * slot + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle', class: 'axis' }, label));
+    }
+  });
+  series.forEach((s, k) => {
+    const x = left + k * 130;
+    root.append(svg('rect', { x, y: height - 14, width: 10, height: 10, fill: COLORS[k % COLORS.length] }));
+    root.append(svg('text', { x: x + 14, y: height - 5, class: 'legend' }, s.name));
+  });
+  return root;
+}
+
+/// Horizontal bars, e.g. decisions per reviewer.
+export function horizontalBars({ title, rows, width = 560 }) {
+  const rowH = 22, height = Math.max(40, rows.length * rowH + 10), left = 190;
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  root.append(svg('title', {}, title));
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  rows.forEach((r, i) => {
+    const y = 5 + i * rowH;
+    root.append(svg('text', { x: left - 6, y: y + 14, 'text-anchor': 'end', class: 'axis' }, r.label));
+    root.append(svg('rect', { x: left, y, width: Math.max(1, (r.value / max) * (width - left - 50)), height: rowH - 6, fill: COLORS[0] }));
+    root.append(svg('text', { x: left + (r.value / max) * (width - left - 50) + 4, y: y + 14, class: 'axis' }, String(r.value)));
+  });
+  return root;
+}

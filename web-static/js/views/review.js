@@ -1,0 +1,181 @@
+import { api } from '../api.js';
+import { h, replace, pct } from '../dom.js';
+import { renderValue } from '../json-tree.js';
+import { buildForm } from '../schema-form.js';
+import { validate } from '../validate.js';
+import { changes, renderDiff } from '../diff.js';
+import { shortcutsHelp, isTyping } from '../shortcuts.js';
+
+// The review screen: one leased item at a time, decided with the keyboard or the buttons.
+export async function reviewView(app, [taskParam]) {
+  const task = taskParam ? decodeURIComponent(taskParam) : undefined;
+  let item = null, form = null, editing = false, timers = [];
+  const stopTimers = () => { timers.forEach(clearInterval); timers = []; };
+
+  async function next(skipped) {
+    stopTimers();
+    const leases = skipped ? { leases: [] } : await api('GET', '/v1/review/leases');
+    const resumed = leases.leases.find((l) => !task || l.task === task);
+    item = resumed ?? await api('POST', '/v1/review/claim', task ? { task } : {});
+    if (skipped) await api('POST', `/v1/items/${skipped}/release`).catch((e) => app.flash(e.message));
+    editing = false;
+    item ? render() : renderEmpty();
+  }
+
+  function renderEmpty() {
+    replace(app.main, h('section', { class: 'card empty', id: 'empty-queue' },
+      h('h1', {}, 'Nothing is waiting'),
+      h('p', {}, task ? `No item of task ${task} waits for review.` : 'No item waits for review.'),
+      h('button', { type: 'button', class: 'primary', on: { click: () => next().catch((e) => app.flash(e.message)) } }, 'Check again')));
+    timers.push(setInterval(() => next().catch(() => {}), 15000));
+  }
+
+  function render() {
+    const lowFields = lowConfidence(item);
+    form = buildForm(item.output_schema, item.output);
+    const errorsBox = h('div', { id: 'form-errors', class: 'errors', role: 'alert' });
+    const diffBox = h('div', { id: 'diff' });
+    const countdown = h('span', { id: 'lease-countdown' });
+    const reasons = (item.reasons ?? []).map((r) => h('li', {}, r.message));
+    replace(app.main,
+      h('div', { class: 'review-head' },
+        h('h1', {}, `Review: ${item.task}`),
+        h('span', { class: 'badge' }, item.audit ? 'audit sample' : item.status),
+        h('span', { class: 'muted' }, 'Lease: ', countdown),
+        h('button', { type: 'button', class: 'link', on: { click: () => shortcutsHelp(true) } }, 'Shortcuts (?)')),
+      h('div', { class: 'review' },
+        h('section', { class: 'card', 'aria-labelledby': 'input-title' },
+          h('h2', { id: 'input-title' }, 'Input'),
+          item.instructions ? h('div', { class: 'instructions' }, h('h3', {}, 'Instructions'), h('p', { id: 'instructions' }, item.instructions)) : '',
+          h('div', { id: 'input' }, renderValue(item.input)),
+          reasons.length ? h('div', {}, h('h3', {}, 'Why it is here'), h('ul', { id: 'reasons' }, reasons)) : ''),
+        h('section', { class: 'card', 'aria-labelledby': 'output-title' },
+          h('h2', { id: 'output-title' }, 'Model output'),
+          h('p', { class: 'confidence' }, `Confidence ${pct(item.confidence)} (threshold ${pct(item.threshold)})`,
+            item.model ? ` · ${item.model}` : '', item.prompt_version ? ` · prompt ${item.prompt_version}` : ''),
+          h('form', { id: 'output-form', class: editing ? 'editing' : 'readonly', on: { input: refresh, submit: (e) => { e.preventDefault(); correct(); } } },
+            form.element),
+          errorsBox,
+          h('h3', {}, 'Changes'), diffBox,
+          h('div', { class: 'actions' },
+            h('button', { type: 'button', id: 'approve', class: 'primary', on: { click: approve } }, 'Approve (a)'),
+            h('button', { type: 'button', id: 'edit', on: { click: edit } }, 'Edit (e)'),
+            h('button', { type: 'button', id: 'submit-correction', on: { click: correct } }, 'Submit correction (Ctrl+Enter)'),
+            h('button', { type: 'button', id: 'reject', class: 'danger', on: { click: reject } }, 'Reject (r)'),
+            h('button', { type: 'button', id: 'skip', on: { click: skip } }, 'Skip (s)')))));
+    for (const [pointer, confidence] of lowFields) {
+      const field = app.main.querySelector(`[data-field="${CSS.escape(pointer)}"]`);
+      if (field) { field.classList.add('low'); field.querySelector('label, legend')?.append(h('span', { class: 'low-badge' }, ` ${pct(confidence)}`)); }
+    }
+    setEditable(false);
+    refresh();
+    startLease(countdown);
+  }
+
+  function setEditable(on) {
+    editing = on;
+    app.main.querySelector('#output-form').className = on ? 'editing' : 'readonly';
+    for (const control of app.main.querySelectorAll('#output-form input, #output-form select, #output-form textarea, #output-form button')) control.disabled = !on;
+  }
+
+  /// Inline errors and the diff, recomputed on every edit, before anything is sent.
+  function refresh() {
+    const value = form.read();
+    const errors = validate(item.output_schema, value);
+    for (const el of app.main.querySelectorAll('[data-error-for]')) el.textContent = '';
+    for (const e of errors) {
+      const target = app.main.querySelector(`[data-error-for="${CSS.escape(e.pointer)}"]`);
+      if (target) target.textContent = e.message;
+    }
+    replace(app.main.querySelector('#diff'), renderDiff(changes(item.output, value)));
+    return { value, errors };
+  }
+
+  function startLease(countdown) {
+    const tick = () => {
+      const left = Math.max(0, Date.parse(item.lease_expires_at) - Date.now());
+      countdown.textContent = `${Math.floor(left / 60000)}:${String(Math.floor(left / 1000) % 60).padStart(2, '0')}`;
+      countdown.className = left < 60000 ? 'warn' : '';
+    };
+    tick();
+    timers.push(setInterval(tick, 1000));
+    const leaseMs = Math.max(10000, Date.parse(item.lease_expires_at) - Date.now());
+    timers.push(setInterval(async () => {
+      try { item.lease_expires_at = (await api('POST', `/v1/items/${item.id}/lease`)).lease_expires_at; }
+      catch (e) { app.flash(`Your lease could not be extended: ${e.message}`); }
+    }, Math.min(60000, leaseMs / 3)));
+  }
+
+  async function decide(body) {
+    try {
+      await api('POST', `/v1/items/${item.id}/decision`, body);
+      app.flash(`Item ${body.action === 'correct' ? 'corrected' : body.action + 'd'}.`, 'ok');
+      await next();
+    } catch (e) {
+      if (e.status === 422) showServerErrors(e.problem);
+      app.flash(e.message);
+    }
+  }
+
+  function showServerErrors(problem) {
+    replace(app.main.querySelector('#form-errors'), h('ul', {}, (problem?.errors ?? []).map((e) => h('li', {}, `${e.field}: ${e.message}`))));
+    for (const e of problem?.errors ?? []) {
+      const target = app.main.querySelector(`[data-error-for="${CSS.escape(e.field.replace(/^output/, ''))}"]`);
+      if (target) target.textContent = e.message;
+    }
+  }
+
+  const approve = () => decide({ action: 'approve' });
+  function edit() {
+    setEditable(true);
+    app.main.querySelector('#output-form input, #output-form select, #output-form textarea')?.focus();
+  }
+  function correct() {
+    if (!editing) { edit(); return; }
+    const { value, errors } = refresh();
+    if (errors.length) {
+      replace(app.main.querySelector('#form-errors'),
+        h('p', {}, 'The correction is not valid against the task schema; fix these fields first:'),
+        h('ul', {}, errors.map((e) => h('li', {}, `${e.pointer || '/'}: ${e.message}`))));
+      return;
+    }
+    if (!changes(item.output, value).length) { app.flash('Nothing was changed; approve the item instead.'); return; }
+    decide({ action: 'correct', output: value });
+  }
+  function reject() {
+    const reason = h('textarea', { id: 'reject-reason', rows: 3 });
+    const dialog = h('dialog', { id: 'reject-dialog', 'aria-labelledby': 'reject-title' },
+      h('form', { method: 'dialog', on: { submit: (e) => { e.preventDefault(); dialog.close(); decide({ action: 'reject', reason: reason.value.trim() || undefined }); } } },
+        h('h2', { id: 'reject-title' }, 'Reject this item'),
+        h('label', { for: 'reject-reason' }, 'Reason (optional)'), reason,
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', id: 'confirm-reject' }, 'Reject'),
+          h('button', { type: 'button', on: { click: () => dialog.close() } }, 'Cancel'))));
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    reason.focus();
+  }
+  const skip = () => next(item.id).catch((e) => app.flash(e.message));
+
+  function onKey(event) {
+    if (!item || document.querySelector('dialog[open]')) return;
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); correct(); return; }
+    if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+    const action = { a: approve, e: edit, r: reject, s: skip, '?': () => shortcutsHelp(true) }[event.key];
+    if (action) { event.preventDefault(); action(); }
+  }
+  document.addEventListener('keydown', onKey);
+  app.cleanup = () => { stopTimers(); document.removeEventListener('keydown', onKey); };
+  await next();
+}
+
+/// Fields whose confidence (their own, else the item's) is below their threshold (their own, else the task's).
+function lowConfidence(item) {
+  const pointers = new Set([...Object.keys(item.field_confidence ?? {}), ...Object.keys(item.field_thresholds ?? {})]);
+  const out = [];
+  for (const p of pointers) {
+    const confidence = item.field_confidence?.[p] ?? item.confidence;
+    if (confidence < (item.field_thresholds?.[p] ?? item.threshold)) out.push([p, confidence]);
+  }
+  return out;
+}
