@@ -99,6 +99,7 @@ let package = Package(
                 // Built so end-to-end tests can run the real binary.
                 "loupe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swift6
         ),

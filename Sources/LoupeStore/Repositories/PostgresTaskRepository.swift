@@ -26,7 +26,7 @@ public struct PostgresTaskRepository: TaskRepository {
         for (k, v) in task.fieldThresholds { thresholds[k] = .double(v) }
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds, created_at, updated_at)
-            VALUES (\(task.name), \(task.outputSchema.sqlText)::jsonb, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
+            VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(now), \(now))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,

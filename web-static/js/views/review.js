@@ -43,7 +43,7 @@ export async function reviewView(app, [taskParam]) {
         h('span', { class: 'badge' }, item.audit ? 'audit sample' : item.status),
         h('span', { class: 'muted' }, 'Lease: ', countdown),
         h('button', { type: 'button', class: 'link', on: { click: () => shortcutsHelp(true) } }, 'Shortcuts (?)')),
-      h('div', { class: 'review' },
+      h('div', { class: 'review', id: 'review', dataset: { itemId: item.id } },
         h('section', { class: 'card', 'aria-labelledby': 'input-title' },
           h('h2', { id: 'input-title' }, 'Input'),
           item.instructions ? h('div', { class: 'instructions' }, h('h3', {}, 'Instructions'), h('p', { id: 'instructions' }, item.instructions)) : '',
@@ -83,6 +83,7 @@ export async function reviewView(app, [taskParam]) {
     const value = form.read();
     const errors = validate(item.output_schema, value);
     for (const el of app.main.querySelectorAll('[data-error-for]')) el.textContent = '';
+    if (!errors.length) replace(app.main.querySelector('#form-errors'));
     for (const e of errors) {
       const target = app.main.querySelector(`[data-error-for="${CSS.escape(e.pointer)}"]`);
       if (target) target.textContent = e.message;

@@ -1,0 +1,121 @@
+import Foundation
+import LoupeJSON
+import Testing
+
+/// The web UI in real headless Chromium against a real `loupe serve`.
+@Suite(.serialized) struct ReviewerBrowserTests {
+    static let screenshots = TestCluster.home + "/web-static/screenshots"
+    static let xssOutput = #"<img src=x onerror="window.__xss=2">"#
+    static let xssInput = "<script>window.__xss=1</script> Invoice from Evil Corp"
+
+    @Test func reviewerSignsInApprovesCorrectsAndRejectsWithTheKeyboard() async throws {
+        guard let browser = try await WebDriver.start() else {
+            print("chromium/chromedriver not installed; skipping browser tests (.ci/install-deps installs them)")
+            return
+        }
+        defer { Task { await browser.quit() } }
+        let location = try await TestCluster.freshDatabase()
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
+        let server = try ServerProcess(environment: env)
+        defer { server.process.terminate() }
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        let admin = try LoupeBinary.run(["keys", "create", "--name", "setup", "--role", "admin"], environment: env).1
+            .split(separator: "\n").last.map(String.init) ?? ""
+        for (email, role) in [("rita@example.com", "reviewer"), ("ana@example.com", "analyst")] {
+            #expect(try LoupeBinary.run(["users", "create", "--email", email, "--role", role], environment: env, stdin: "password-1234\n").0 == 0)
+        }
+        let api = { (method: String, path: String, body: JSONValue?) in try await HTTP.request(method, server.baseURL + path, key: admin, json: body) }
+        _ = try await api("PUT", "/v1/tasks/invoice", ["output_schema": [
+            "type": "object", "required": ["vendor", "total"],
+            "properties": ["vendor": ["type": "string", "minLength": 1], "total": ["type": "number", "minimum": 0],
+                           "due": ["type": "string", "format": "date"],
+                           "currency": ["enum": ["EUR", "USD"]], "paid": ["type": "boolean"]],
+        ], "field_thresholds": ["/total": 0.9], "instructions": "Compare vendor and total with the scan."])
+        let a = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "a", "input": "Invoice 1: ACME, total 120.00 EUR",
+                                                    "output": ["vendor": "ACME", "total": 120, "currency": "EUR"], "confidence": 0.5]).1["id"]!.stringValue!
+        let b = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "b",
+                                                    "input": ["text": "Globex SARL … total 250,00", "pages": 2],
+                                                    "output": ["vendor": "Globex", "total": 25, "due": "2026-12-01", "currency": "EUR", "paid": false],
+                                                    "confidence": 0.8, "field_confidence": ["/total": 0.31]]).1["id"]!.stringValue!
+        let c = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "c", "input": .string(Self.xssInput),
+                                                    "output": ["vendor": .string(Self.xssOutput), "total": 1], "confidence": 0.4]).1["id"]!.stringValue!
+
+        // Sign in; a wrong password is explained on the page.
+        try await browser.go(server.baseURL + "/")
+        try await browser.type("#email", "rita@example.com")
+        try await browser.type("#password", "wrong-password")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.getElementById('flash').textContent.includes('email or password is wrong')")
+        try await browser.type("#password", "password-1234")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.querySelector('#queue-table tr[data-task=\"invoice\"]')")
+        #expect(try await browser.text("#queue-table tr[data-task=\"invoice\"]").contains("3"))
+
+        // Claim and approve with `a`.
+        try await browser.click("#start-review")
+        try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(a)'")
+        #expect(try await browser.text("#input").contains("ACME, total 120.00 EUR"))
+        #expect(try await browser.text("#instructions") == "Compare vendor and total with the scan.")
+        try await browser.press("a")
+        try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(b)'")
+        let approved = try await api("GET", "/v1/items/\(a)", nil).1
+        #expect(approved["status"] == "approved")
+        #expect(approved["decision"]?["by"] == "user:rita@example.com")
+
+        // The low-confidence field is highlighted; edit with `e`; letters typed in fields fire no shortcut.
+        #expect(try await browser.script("return document.querySelector('[data-field=\"/total\"]').classList.contains('low')") == true)
+        try await browser.press("e")
+        try await browser.waitUntil("!document.querySelector('input[data-pointer=\"/vendor\"]').disabled")
+        try await browser.type("input[data-pointer=\"/vendor\"]", "Globex SARL")
+        try await browser.type("input[data-pointer=\"/total\"]", "ten")
+        try await browser.waitUntil("document.querySelector('[data-error-for=\"/total\"]').textContent.includes('expected number')")
+        try await browser.press(WebDriver.enter, modifier: WebDriver.control)
+        try await browser.waitUntil("document.getElementById('form-errors').textContent.includes('not valid against the task schema')")
+        #expect(try await api("GET", "/v1/items/\(b)", nil).1["status"] == "in_review", "an invalid correction is not sent")
+
+        try await browser.type("input[data-pointer=\"/total\"]", "250")
+        try await browser.waitUntil("document.getElementById('diff').textContent.includes('/total')")
+        #expect(try await browser.text("#form-errors").isEmpty, "fixed fields clear the error summary")
+        let order = try await browser.script("return [...document.querySelectorAll('#output-form [data-pointer]')].map(e => e.dataset.pointer).join(',')")
+        #expect(order == "/vendor,/total,/due,/currency,/paid", "the form follows the schema's property order")
+        #expect(try await browser.text("#diff").contains("250"))
+        try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
+        try await browser.screenshot(to: Self.screenshots + "/review.png")
+        try await browser.press(WebDriver.enter, modifier: WebDriver.control)
+        try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(c)'")
+        let corrected = try await api("GET", "/v1/items/\(b)", nil).1
+        #expect(corrected["status"] == "corrected")
+        #expect(corrected["final_output"]?["total"] == 250)
+        #expect(corrected["final_output"]?["vendor"] == "Globex SARL")
+
+        // Model output and input are shown as text, never run as HTML.
+        #expect(try await browser.text("#input").contains(Self.xssInput))
+        #expect(try await browser.script("return document.querySelector('input[data-pointer=\"/vendor\"]').value") == .string(Self.xssOutput))
+        #expect(try await browser.script("return typeof window.__xss") == "undefined")
+        #expect(try await browser.script("return document.querySelectorAll('#review img, #review script').length") == 0)
+
+        // Reject with `r`, giving a reason.
+        try await browser.press("r")
+        try await browser.waitUntil("document.activeElement?.id === 'reject-reason'")
+        try await browser.type("#reject-reason", "duplicate invoice", clear: false)
+        try await browser.click("#confirm-reject")
+        try await browser.waitUntil("document.getElementById('empty-queue')")
+        let rejected = try await api("GET", "/v1/items/\(c)", nil).1
+        #expect(rejected["status"] == "rejected")
+        #expect(rejected["decision"]?["reason"] == "duplicate invoice")
+
+        // The analyst view: charts, the item list, an item's history.
+        try await browser.click("#logout")
+        try await browser.waitUntil("document.getElementById('email')")
+        try await browser.type("#email", "ana@example.com")
+        try await browser.type("#password", "password-1234")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.querySelectorAll('svg.chart').length >= 4 && document.querySelector('#item-list tbody tr')")
+        try await browser.screenshot(to: Self.screenshots + "/analyst.png")
+        #expect(try await browser.text("#item-list").contains("corrected"))
+        try await browser.go(server.baseURL + "/#/analyst/item/\(b)")
+        try await browser.waitUntil("document.querySelector('#history tbody tr')")
+        let history = try await browser.text("#history")
+        #expect(history.contains("claimed") && history.contains("decided") && history.contains("user:rita@example.com"))
+    }
+}
