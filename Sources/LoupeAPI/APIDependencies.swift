@@ -8,6 +8,8 @@ public struct APIDependencies: Sendable {
     public var review: any ReviewRepository
     public var users: any UserRepository
     public var insights: any InsightsRepository
+    public var examples: any ExampleRepository
+    public var export: any ExportRepository
     public var passwords: PasswordHasher
     public var readiness: any ReadinessProbe
     public var clock: any LoupeClock
@@ -18,6 +20,7 @@ public struct APIDependencies: Sendable {
 
     public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
                 review: any ReviewRepository, users: any UserRepository, insights: any InsightsRepository,
+                examples: any ExampleRepository, export: any ExportRepository,
                 passwords: PasswordHasher,
                 readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
                 classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
@@ -27,6 +30,8 @@ public struct APIDependencies: Sendable {
         self.review = review
         self.users = users
         self.insights = insights
+        self.examples = examples
+        self.export = export
         self.passwords = passwords
         self.readiness = readiness
         self.clock = clock

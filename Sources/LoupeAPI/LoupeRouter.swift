@@ -21,6 +21,8 @@ public enum LoupeRouter {
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         InsightsController(deps: deps).register(routes)
+        ExamplesController(deps: deps).register(routes)
+        ExportController(deps: deps).register(routes)
         KeysController(deps: deps, authenticator: authenticator).register(routes)
         return router
     }

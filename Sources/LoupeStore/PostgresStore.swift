@@ -14,6 +14,8 @@ public final class PostgresStore: Sendable {
     public let review: PostgresReviewRepository
     public let users: PostgresUserRepository
     public let insights: PostgresInsightsRepository
+    public let examples: PostgresExampleRepository
+    public let export: PostgresExportRepository
     public let readiness: PostgresReadiness
 
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
@@ -30,6 +32,8 @@ public final class PostgresStore: Sendable {
         self.review = PostgresReviewRepository(client: client, logger: logger)
         self.users = PostgresUserRepository(client: client, logger: logger)
         self.insights = PostgresInsightsRepository(client: client, logger: logger)
+        self.examples = PostgresExampleRepository(client: client, logger: logger)
+        self.export = PostgresExportRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
     }
 

@@ -5,6 +5,8 @@ import LoupeJSON
 
 /// The queue overview and per-task statistics.
 struct InsightsController {
+    /// Fewer human verdicts than this above a threshold is "not enough data".
+    static let minSample = 30
     let deps: APIDependencies
 
     func register(_ routes: RouteRegistrar) {
@@ -23,9 +25,18 @@ struct InsightsController {
             guard let value = Int(d), (1...366).contains(value) else { throw Problem.invalid(field: "days", "must be a whole number from 1 to 366") }
             days = value
         }
-        guard let stats = try await deps.insights.stats(task: name, days: days, now: deps.clock.now()) else {
+        var target = 0.02
+        if let t = request.uri.queryParameters["target_error"] {
+            guard let value = Double(t), value > 0, value < 1 else { throw Problem.invalid(field: "target_error", "must be a number between 0 and 1, e.g. 0.02") }
+            target = value
+        }
+        guard case .object(var stats) = try await deps.insights.stats(task: name, days: days, now: deps.clock.now()) else {
             throw Problem.notFound("there is no task '\(name)'")
         }
-        return .json(stats)
+        stats["by_prompt_version"] = .array(try await deps.insights.breakdown(task: name, by: .promptVersion))
+        stats["by_model"] = .array(try await deps.insights.breakdown(task: name, by: .model))
+        stats["calibration"] = Calibration.json(bands: try await deps.insights.confidenceBands(task: name), target: target,
+                                                minSample: Self.minSample)
+        return .json(.object(stats))
     }
 }

@@ -28,7 +28,14 @@ public protocol InsightsRepository: Sendable {
     func queueOverview() async throws -> [QueueSummary]
     /// Counts, rates and a per-day series for the last `days` days up to `now`; nil for an unknown task.
     func stats(task: String, days: Int, now: Date) async throws -> JSONValue?
+    /// Items and human verdicts per confidence band (ten bands of 0.1).
+    func confidenceBands(task: String) async throws -> [ConfidenceBand]
+    /// Per prompt version or model: items, auto-approve rate, correction rate among human verdicts.
+    func breakdown(task: String, by column: BreakdownColumn) async throws -> [JSONValue]
 }
+
+/// The item columns stats can be broken down by.
+public enum BreakdownColumn: String, Sendable { case promptVersion = "prompt_version", model }
 
 /// A stored API key as administrators see it (never the key itself).
 public struct APIKeyInfo: Sendable {

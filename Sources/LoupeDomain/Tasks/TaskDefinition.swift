@@ -14,12 +14,15 @@ public struct TaskDefinition: Sendable, Equatable {
     public var auditRate: Double
     public var instructions: String
     public var leaseSeconds: Int
+    /// Keep human approvals of pending items as positive few-shot examples (corrections always are).
+    public var approvalsAsExamples: Bool
     public var createdAt: Date?
     public var updatedAt: Date?
 
     public init(name: String, outputSchema: JSONValue, threshold: Double = defaultThreshold,
                 fieldThresholds: [String: Double] = [:], auditRate: Double = 0, instructions: String = "",
-                leaseSeconds: Int = defaultLeaseSeconds, createdAt: Date? = nil, updatedAt: Date? = nil) {
+                leaseSeconds: Int = defaultLeaseSeconds, approvalsAsExamples: Bool = false, createdAt: Date? = nil,
+                updatedAt: Date? = nil) {
         self.name = name
         self.outputSchema = outputSchema
         self.threshold = threshold
@@ -27,6 +30,7 @@ public struct TaskDefinition: Sendable, Equatable {
         self.auditRate = auditRate
         self.instructions = instructions
         self.leaseSeconds = leaseSeconds
+        self.approvalsAsExamples = approvalsAsExamples
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -44,7 +48,7 @@ public struct TaskDefinition: Sendable, Equatable {
             throw Problem.invalid(field: "name", "task names are 1–64 ASCII letters, digits, '_', '.' or '-', starting with a letter or digit")
         }
         var r = try FieldReader(body)
-        r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds"])
+        r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -57,9 +61,13 @@ public struct TaskDefinition: Sendable, Equatable {
             if case .string(let s) = v, s.count <= 20_000 { instructions = s } else { r.error("instructions", "must be a string of at most 20000 characters") }
         }
         let lease = r.integer("lease_seconds", in: 10...86_400) ?? defaultLeaseSeconds
+        var approvals = false
+        if let v = r.value("approvals_as_examples", required: false), !v.isNull {
+            if let b = v.boolValue { approvals = b } else { r.error("approvals_as_examples", "must be true or false") }
+        }
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         return TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
-                              auditRate: auditRate, instructions: instructions, leaseSeconds: lease)
+                              auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
     }
 
     public var json: JSONValue {
@@ -69,6 +77,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "name": .string(name), "output_schema": outputSchema, "threshold": .double(threshold),
             "field_thresholds": .object(thresholds), "audit_rate": .double(auditRate),
             "instructions": .string(instructions), "lease_seconds": .int(leaseSeconds),
+            "approvals_as_examples": .bool(approvalsAsExamples),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

@@ -32,6 +32,7 @@ public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
                                     clock: any LoupeClock = SystemClock()) -> APIDependencies {
         APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
+                        examples: store.examples, export: store.export,
                         passwords: PasswordHasher(cost: configuration.bcryptCost), readiness: store.readiness, clock: clock,
                         limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
                         staticDirectory: LoupeHome.webStatic(configuration.home))

@@ -21,6 +21,17 @@ public enum AdminTasks {
         }
     }
 
+    /// Streams an export to `write`; returns the number of rows.
+    public static func export(session: DatabaseSession, filter: ExportFilter, format: ExportFormat, logger: Logger,
+                              progress: @escaping @Sendable (Int) -> Void,
+                              write: @escaping @Sendable ([UInt8]) -> Void) async throws -> Int {
+        try await withStore(session, logger: logger) { store in
+            guard let task = try await store.tasks.get(filter.task) else { throw Problem.notFound("there is no task '\(filter.task)'") }
+            return try await ExportStream.run(filter, format: format, instructions: task.instructions, from: store.export,
+                                              progress: progress) { write($0) }
+        }
+    }
+
     /// Runs `body` with a store whose pool is running, then shuts the pool down.
     public static func withStore<T: Sendable>(_ session: DatabaseSession, logger: Logger,
                                               _ body: @escaping @Sendable (PostgresStore) async throws -> T) async throws -> T {

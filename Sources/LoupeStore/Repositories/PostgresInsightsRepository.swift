@@ -79,4 +79,37 @@ public struct PostgresInsightsRepository: InsightsRepository {
         out["reviewers"] = .array(reviewers)
         return .object(out)
     }
+
+    public func confidenceBands(task: String) async throws -> [ConfidenceBand] {
+        var bands = (0...9).map { ConfidenceBand(index: $0, items: 0, reviewed: 0, approvedUnchanged: 0) }
+        let rows = try await client.query("""
+            SELECT least(floor(confidence * 10), 9)::int AS band, count(*),
+                   count(*) FILTER (WHERE decided_by <> 'auto'),
+                   count(*) FILTER (WHERE decided_by <> 'auto' AND decision_action = 'approve')
+            FROM items WHERE task = \(task) GROUP BY 1
+            """, logger: logger)
+        for try await (band, items, reviewed, approved) in rows.decode((Int, Int, Int, Int).self) {
+            bands[band] = ConfidenceBand(index: band, items: items, reviewed: reviewed, approvedUnchanged: approved)
+        }
+        return bands
+    }
+
+    public func breakdown(task: String, by column: BreakdownColumn) async throws -> [JSONValue] {
+        // The column name comes from a closed enum, never from the request.
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT \(column.rawValue), count(*), count(*) FILTER (WHERE auto_approved_at IS NOT NULL),
+                   count(*) FILTER (WHERE decided_by <> 'auto'),
+                   count(*) FILTER (WHERE decided_by <> 'auto' AND decision_action = 'correct')
+            FROM items WHERE task = $1 GROUP BY 1 ORDER BY 1 NULLS FIRST LIMIT 100
+            """, binds: try { var b = PostgresBindings(); try b.append(task); return b }())
+        var result: [JSONValue] = []
+        for try await (value, items, auto, reviewed, corrected) in try await client.query(query, logger: logger).decode((String?, Int, Int, Int, Int).self) {
+            result.append([
+                column.rawValue: value.map(JSONValue.string) ?? .null, "items": .int(items),
+                "auto_approve_rate": .double(Double(auto) / Double(items)), "reviewed": .int(reviewed),
+                "correction_rate": reviewed == 0 ? .null : .double(Double(corrected) / Double(reviewed)),
+            ])
+        }
+        return result
+    }
 }

@@ -100,6 +100,20 @@ public struct PostgresReviewRepository: ReviewRepository {
                        queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
                 WHERE i.id = \(id) AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
                 RETURNING \(unescaped: Self.itemColumns), i.claimed_at
+            ), example AS (
+                -- Every correction, and (if the task says so) every human approval of a pending item,
+                -- becomes a few-shot example in the same transaction; identical inputs keep the latest.
+                INSERT INTO examples (id, task, input, input_text, input_hash, output, kind, prompt_version, model,
+                                      source_item, reviewer, created_at)
+                SELECT \(UUIDv7.make(at: now)), d.task, d.input::jsonb, loupe_input_text(d.input::jsonb), md5(d.input::jsonb::text),
+                       d.final_output::jsonb, CASE d.decision_action WHEN 'correct' THEN 'correction' ELSE 'approval' END,
+                       d.prompt_version, d.model, d.id, \(actor), \(now)
+                FROM decided d JOIN tasks t ON t.name = d.task
+                WHERE d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit)
+                ON CONFLICT (task, input_hash) DO UPDATE SET
+                    output = EXCLUDED.output, kind = EXCLUDED.kind, prompt_version = EXCLUDED.prompt_version,
+                    model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
+                    created_at = EXCLUDED.created_at, enabled = true
             ), event AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,

@@ -40,6 +40,10 @@ import Testing
         (.get, "/v1/queue", [.reviewer, .analyst, .admin]),
         (.get, "/v1/tasks/t/stats", [.analyst, .admin]),
         (.get, "/v1/keys", [.admin]),
+        (.get, "/v1/tasks/t/examples", [.ingest, .analyst, .admin]),
+        (.get, "/v1/tasks/t/examples/all", [.analyst, .admin]),
+        (.patch, "/v1/examples/00000000-0000-7000-8000-000000000000", [.analyst, .admin]),
+        (.get, "/v1/export?task=t", [.analyst, .admin]),
         (.post, "/v1/keys", [.admin]),
         (.delete, "/v1/keys/00000000-0000-7000-8000-000000000000", [.admin]),
     ]

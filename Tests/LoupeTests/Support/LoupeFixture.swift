@@ -56,6 +56,29 @@ struct LoupeFixture {
         return reply.json["id"]?.stringValue ?? ""
     }
 
+    /// Claims the next item and decides it; returns the item id.
+    @discardableResult
+    func decideNext(_ action: String, output: JSONValue? = nil, reason: String? = nil, as role: Role = .reviewer) async throws -> String {
+        let claimed = try await call(.post, "/v1/review/claim", as: role)
+        let id = claimed.json["id"]?.stringValue ?? ""
+        var body: JSONObject = ["action": .string(action)]
+        if let output { body["output"] = output }
+        if let reason { body["reason"] = .string(reason) }
+        let reply = try await call(.post, "/v1/items/\(id)/decision", as: role, json: .object(body))
+        #expect(reply.status == 200, "decision failed: \(reply.text)")
+        return id
+    }
+
+    /// Posts an item with any input.
+    @discardableResult
+    func submit(_ task: String, input: JSONValue, output: JSONValue, confidence: Double, promptVersion: String? = nil) async throws -> String {
+        var item: JSONObject = ["task": .string(task), "input": input, "output": output, "confidence": .double(confidence)]
+        if let promptVersion { item["prompt_version"] = .string(promptVersion) }
+        let reply = try await call(.post, "/v1/items", as: .ingest, json: .object(item))
+        #expect(reply.status == 201, "intake failed: \(reply.text)")
+        return reply.json["id"]?.stringValue ?? ""
+    }
+
     func defineTask(_ name: String, _ body: JSONValue) async throws {
         let reply = try await call(.put, "/v1/tasks/\(name)", json: body)
         #expect(reply.status == 201 || reply.status == 200, "task definition failed: \(reply.text)")

@@ -1,0 +1,57 @@
+import Foundation
+import LoupeJSON
+
+/// A reviewed input and its correct output, served to upstream systems as a few-shot example.
+public struct Example: Sendable {
+    public let id: UUID
+    public let task: String
+    public let sourceItem: UUID
+    public let input: JSONValue
+    /// The text similarity is computed on (a string input, or a JSON input's scalar values).
+    public let inputText: String
+    public let output: JSONValue
+    public let kind: String
+    public let promptVersion: String?
+    public let model: String?
+    public let reviewer: String
+    public let enabled: Bool
+    public let createdAt: Date
+    /// Trigram similarity to the query (0…1), when there was one.
+    public let score: Double?
+
+    public init(id: UUID, task: String, sourceItem: UUID, input: JSONValue, inputText: String, output: JSONValue, kind: String,
+                promptVersion: String?, model: String?, reviewer: String, enabled: Bool, createdAt: Date, score: Double?) {
+        self.id = id
+        self.task = task
+        self.sourceItem = sourceItem
+        self.input = input
+        self.inputText = inputText
+        self.output = output
+        self.kind = kind
+        self.promptVersion = promptVersion
+        self.model = model
+        self.reviewer = reviewer
+        self.enabled = enabled
+        self.createdAt = createdAt
+        self.score = score
+    }
+
+    /// The full record, for curation.
+    public var json: JSONValue {
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return ["id": .string(id.uuidString.lowercased()), "item_id": .string(sourceItem.uuidString.lowercased()),
+                "task": .string(task), "input": input, "output": output, "kind": .string(kind),
+                "prompt_version": opt(promptVersion), "model": opt(model), "reviewer": .string(reviewer),
+                "enabled": .bool(enabled), "created_at": .string(Timestamp.string(createdAt))]
+    }
+}
+
+/// Stored examples: similarity candidates, recency, curation.
+public protocol ExampleRepository: Sendable {
+    /// Up to `limit` enabled examples nearest to `query` (trigram distance), nearest first.
+    func nearest(task: String, query: String, limit: Int) async throws -> [Example]
+    func recent(task: String, limit: Int) async throws -> [Example]
+    func list(task: String, after: UUID?, limit: Int) async throws -> [Example]
+    /// nil when there is no such example.
+    func setEnabled(id: UUID, enabled: Bool) async throws -> Example?
+}

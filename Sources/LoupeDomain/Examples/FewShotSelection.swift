@@ -1,0 +1,60 @@
+import LoupeJSON
+
+/// Picks k examples from similarity-ranked candidates so that near-duplicates do not fill every place,
+/// then trims to a character budget.
+///
+/// Plain MMR mixes relevance and redundancy on one scale, and inputs that share a template (every invoice says
+/// "Invoice from … total due … EUR") then push out relevant examples in favour of unrelated ones. Here
+/// candidates are taken in order of relevance, and one that is a near-duplicate of an example already taken
+/// (trigram similarity ≥ `duplicateSimilarity`) waits until every other candidate has had its turn.
+public enum FewShotSelection {
+    public static func select(_ candidates: [Example], k: Int, duplicateSimilarity: Double = 0.8, maxChars: Int? = nil) -> [Example] {
+        let ranked = candidates.sorted { ($0.score ?? 0) > ($1.score ?? 0) }
+        var chosen: [Example] = []
+        var chosenGrams: [Set<String>] = []
+        var deferred: [Example] = []
+        for candidate in ranked where chosen.count < k {
+            let grams = Trigrams.of(candidate.inputText)
+            if chosenGrams.contains(where: { Trigrams.similarity(grams, $0) >= duplicateSimilarity }) {
+                deferred.append(candidate)
+                continue
+            }
+            chosen.append(candidate)
+            chosenGrams.append(grams)
+        }
+        chosen += deferred.prefix(k - chosen.count)
+        return trim(chosen, maxChars: maxChars)
+    }
+
+    /// Keeps examples in order while their serialized input and output fit in `maxChars`.
+    public static func trim(_ examples: [Example], maxChars: Int?) -> [Example] {
+        guard let maxChars else { return examples }
+        var used = 0
+        var kept: [Example] = []
+        for example in examples {
+            let size = JSONWriter.string(example.input).count + JSONWriter.string(example.output).count
+            if used + size > maxChars { break }
+            used += size
+            kept.append(example)
+        }
+        return kept
+    }
+}
+
+/// pg_trgm's notion of trigrams, so diversity is measured like relevance is.
+public enum Trigrams {
+    public static func of(_ text: String) -> Set<String> {
+        var grams = Set<String>()
+        for word in text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            let padded = Array("  " + word + " ")
+            guard padded.count >= 3 else { continue }
+            for i in 0...(padded.count - 3) { grams.insert(String(padded[i..<(i + 3)])) }
+        }
+        return grams
+    }
+
+    public static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
+        let union = a.union(b).count
+        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+    }
+}
