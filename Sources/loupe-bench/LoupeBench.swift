@@ -13,7 +13,9 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Concurrent reviewers for claim + decide.") var reviewers = 32
     @Option(help: "Pending items in the queue when claim latency is measured.") var pending = 100_000
     @Option(help: "Seconds per throughput phase.") var seconds = 10.0
-    @Option(help: "Scenarios to run: intake, claim.") var only: [String] = ["intake", "claim"]
+    @Option(help: "Examples for the few-shot query scenario.") var examples = 100_000
+    @Option(help: "Decided rows for the export scenario.") var exportRows = 1_000_000
+    @Option(help: "Scenarios to run: intake, claim, feedback.") var only: [String] = ["intake", "claim", "feedback"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
 
     func run() async throws {
@@ -30,6 +32,9 @@ struct LoupeBench: AsyncParsableCommand {
             if only.contains("claim") {
                 try await ClaimScenarios(servers: servers, setup: setup, pending: pending, reviewers: reviewers, seconds: seconds)
                     .run(into: report)
+            }
+            if only.contains("feedback") {
+                try await FeedbackScenarios(servers: servers, setup: setup, examples: examples, exportRows: exportRows).run(into: report)
             }
             report.row("peak RSS (bench process, server in-process)", peakRSSMiB(), unit: "MiB", limit: nil, target: "< 150 MiB")
             try await setup.shutdown()

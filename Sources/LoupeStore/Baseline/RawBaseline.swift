@@ -47,3 +47,43 @@ public final class RawBaseline: Sendable {
         return 0
     }
 }
+
+extension RawBaseline {
+    /// `count` human-corrected items of `task`, written by one statement (for export benchmarks).
+    public func seedDecided(task: String, count: Int) async throws {
+        try await client.query("""
+            INSERT INTO items (id, task, status, input, output, confidence, prompt_version, model, reasons, final_output,
+                               decision_action, decided_by, decided_at, queue_state, created_at, updated_at)
+            SELECT gen_random_uuid(), \(task), 'corrected',
+                   jsonb_build_object('text', 'Invoice ' || g || ' from vendor ' || (g % 997) || ', total ' || (g % 5000) || '.00 EUR'),
+                   jsonb_build_object('vendor', 'Vendor ' || (g % 997), 'total', g % 5000),
+                   0.5, 'v' || (g % 3), 'model-a', '[]',
+                   jsonb_build_object('vendor', 'Vendor ' || (g % 997) || ' Ltd', 'total', g % 5000),
+                   'correct', 'user:bench@example.com', now(), 'done', now(), now()
+            FROM generate_series(1, \(count)) AS g
+            """, logger: logger)
+    }
+
+    /// `count` enabled examples with varied inputs (for few-shot query benchmarks).
+    public func seedExamples(task: String, count: Int) async throws {
+        try await client.query("""
+            WITH src AS (
+                SELECT gen_random_uuid() AS id, g,
+                       'Invoice ' || g || ' from ' || (ARRAY['ACME','Globex','Initech','Umbrella','Hooli','Stark','Wayne','Wonka'])[1 + g % 8]
+                       || ' branch ' || (g % 1013) || ', total ' || (g % 7919) || '.00 EUR, due ' || (1 + g % 28) || ' March' AS text
+                FROM generate_series(1, \(count)) AS g
+            ), items_in AS (
+                INSERT INTO items (id, task, status, input, output, confidence, reasons, final_output, decision_action, decided_by,
+                                   decided_at, queue_state, created_at, updated_at)
+                SELECT id, \(task), 'corrected', to_jsonb(text), jsonb_build_object('total', g % 7919), 0.5, '[]',
+                       jsonb_build_object('total', g % 7919), 'correct', 'user:bench@example.com', now(), 'done', now(), now()
+                FROM src RETURNING id
+            )
+            INSERT INTO examples (id, task, input, input_text, input_hash, output, kind, source_item, reviewer, created_at)
+            SELECT id, \(task), to_jsonb(text), text, md5(to_jsonb(text)::text), jsonb_build_object('total', g % 7919), 'correction',
+                   id, 'user:bench@example.com', now()
+            FROM src
+            """, logger: logger)
+        try await client.query("ANALYZE examples", logger: logger)
+    }
+}

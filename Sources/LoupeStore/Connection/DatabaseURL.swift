@@ -45,6 +45,18 @@ public struct DatabaseLocation: Sendable, CustomStringConvertible {
         DatabaseLocation(endpoint: endpoint, user: user, password: password, database: database)
     }
 
+    /// The same database as a libpq URL, for PostgreSQL's own tools.
+    public var psqlURL: String {
+        let auth = user + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        switch endpoint {
+        case .tcp(let host, let port): return "postgres://\(auth)@\(host):\(port)/\(database)"
+        case .socket(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
+            return "postgres://\(auth)@/\(database)?host=\(dir)&port=\(port)"
+        }
+    }
+
     public var description: String {
         switch endpoint {
         case .tcp(let host, let port): "\(host):\(port)/\(database)"

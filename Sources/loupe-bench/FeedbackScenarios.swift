@@ -1,0 +1,51 @@
+import Foundation
+import LoupeJSON
+
+/// Few-shot query latency over many examples, and export throughput against `\copy` of the same rows.
+struct FeedbackScenarios {
+    let servers: BenchServers
+    let setup: BenchSetup
+    let examples: Int
+    let exportRows: Int
+
+    func run(into report: Report) async throws {
+        let loupe = setup.loupe, key = setup.admin
+        for task in ["fewshot", "exported"] {
+            _ = try await loupe.json(.PUT, "/v1/tasks/\(task)", key: key, body: ["output_schema": ["type": "object"], "instructions": "Extract."])
+        }
+        try await servers.baseline.seedExamples(task: "fewshot", count: examples)
+        let queries = (0..<500).map { i in
+            "Invoice from \(["ACME", "Globex", "Initech", "Hooli"][i % 4]) branch \(i * 7 % 1013), total \(i * 13 % 7919).00 EUR"
+        }
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        for (i, q) in queries.enumerated() {
+            let path = "/v1/tasks/fewshot/examples?k=5&query=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let t0 = clock.now
+            let (status, _) = try await loupe.send(.GET, path, key: key)
+            let d = t0.duration(to: clock.now)
+            guard status == 200 else { throw BenchError("few-shot query answered \(status)") }
+            if i >= 20 { latencies.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) }
+        }
+        let result = LoadResult(operations: latencies.count, seconds: 1, latencies: latencies.sorted())
+        report.row("few-shot query p50, \(examples) examples, k=5", result.percentile(0.5), unit: "ms", limit: nil)
+        report.row("few-shot query p99, \(examples) examples, k=5", result.percentile(0.99), unit: "ms", limit: 20, target: "< 20 ms")
+
+        try await servers.baseline.seedDecided(task: "exported", count: exportRows)
+        let rssBefore = peakRSSMiB()
+        let t0 = clock.now
+        let (status, body) = try await loupe.stream("/v1/export?task=exported&format=jsonl", key: key)
+        let exportSeconds = t0.duration(to: clock.now)
+        guard status == 200, body.lines == exportRows else { throw BenchError("export answered \(status) with \(body.lines) rows") }
+        let rate = Double(exportRows) / (Double(exportSeconds.components.seconds) + Double(exportSeconds.components.attoseconds) / 1e18)
+        let copy = try Copy.rate(location: servers.session.location, rows: exportRows)
+        report.row("psql \\copy (SELECT the same columns) TO /dev/null, \(exportRows) rows", copy, unit: "rows/s", limit: nil)
+        report.row("Loupe GET /v1/export jsonl, \(exportRows) rows", rate, unit: "rows/s", limit: copy, target: "≥ 0.5 × COPY")
+        report.row("peak RSS before → after the export (growth)", peakRSSMiB() - rssBefore, unit: "MiB", limit: nil, target: "flat")
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
