@@ -65,7 +65,8 @@ let package = Package(
         .target(
             name: "LoupeServices",
             dependencies: [
-                "LoupeDomain", "LoupeStore", "LoupeAPI",
+                "LoupeDomain", "LoupeStore", "LoupeAPI", "LoupeJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,6 +10,7 @@ public struct APIDependencies: Sendable {
     public var insights: any InsightsRepository
     public var examples: any ExampleRepository
     public var export: any ExportRepository
+    public var webhooks: any WebhookRepository
     public var passwords: PasswordHasher
     public var readiness: any ReadinessProbe
     public var clock: any LoupeClock
@@ -20,7 +21,7 @@ public struct APIDependencies: Sendable {
 
     public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
                 review: any ReviewRepository, users: any UserRepository, insights: any InsightsRepository,
-                examples: any ExampleRepository, export: any ExportRepository,
+                examples: any ExampleRepository, export: any ExportRepository, webhooks: any WebhookRepository,
                 passwords: PasswordHasher,
                 readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
                 classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
@@ -32,6 +33,7 @@ public struct APIDependencies: Sendable {
         self.insights = insights
         self.examples = examples
         self.export = export
+        self.webhooks = webhooks
         self.passwords = passwords
         self.readiness = readiness
         self.clock = clock

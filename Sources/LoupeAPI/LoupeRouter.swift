@@ -23,6 +23,7 @@ public enum LoupeRouter {
         InsightsController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)
         ExportController(deps: deps).register(routes)
+        WebhooksController(deps: deps).register(routes)
         KeysController(deps: deps, authenticator: authenticator).register(routes)
         return router
     }

@@ -16,6 +16,7 @@ public final class PostgresStore: Sendable {
     public let insights: PostgresInsightsRepository
     public let examples: PostgresExampleRepository
     public let export: PostgresExportRepository
+    public let webhooks: PostgresWebhookRepository
     public let readiness: PostgresReadiness
 
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
@@ -34,6 +35,7 @@ public final class PostgresStore: Sendable {
         self.insights = PostgresInsightsRepository(client: client, logger: logger)
         self.examples = PostgresExampleRepository(client: client, logger: logger)
         self.export = PostgresExportRepository(client: client, logger: logger)
+        self.webhooks = PostgresWebhookRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
     }
 

@@ -86,6 +86,17 @@ enum OpenAPIDocument {
                          query("until", "decided before"), query("action", "approve, correct or reject"),
                          query("include_auto", "true to include auto-approvals")],
                 responses: ["200": "streamed rows"])],
+            "/v1/webhooks": [
+                "post": op("Subscribe a URL to events; a secret is generated and shown once when absent", role: "admin", body: "WebhookInput",
+                           responses: ["201": "{id, url, events, secret}"]),
+                "get": op("List webhooks (without secrets)", role: "admin", responses: ["200": "{webhooks:[…]}"]),
+            ],
+            "/v1/webhooks/{id}": ["delete": op("Unsubscribe; pending deliveries are dropped", role: "admin", params: [path("id")],
+                                               responses: ["204": "deleted", "404": "no such webhook"])],
+            "/v1/webhooks/{id}/deliveries": ["get": op("Recent deliveries with every attempt's status and error", role: "admin",
+                                                       params: [path("id")], responses: ["200": "{deliveries:[…]}"])],
+            "/v1/deliveries/{id}/redeliver": ["post": op("Send a delivery again (same Loupe-Delivery id)", role: "admin", params: [path("id")],
+                                                         responses: ["202": "queued", "409": "unknown or being sent"])],
             "/v1/keys": [
                 "get": op("List API keys (never the keys themselves)", role: "admin", responses: ["200": "{keys:[…]}"]),
                 "post": op("Create an API key; the key is in this response only", role: "admin", body: "KeyInput",
@@ -130,6 +141,9 @@ enum OpenAPIDocument {
                     "reason": ["type": "string"],
                 ]],
                 "ExamplePatch": ["type": "object", "required": ["enabled"], "properties": ["enabled": ["type": "boolean"]]],
+                "WebhookInput": ["type": "object", "required": ["url", "events"], "properties": [
+                    "url": ["type": "string", "format": "uri"], "secret": ["type": "string"],
+                    "events": ["type": "array", "items": ["enum": ["item.decided", "item.queued", "item.corrected"]]]]],
                 "KeyInput": ["type": "object", "required": ["name", "role"], "properties": [
                     "name": ["type": "string"], "role": ["enum": ["ingest", "reviewer", "analyst", "admin"]]]],
                 "SessionInput": ["type": "object", "required": ["email", "password"],

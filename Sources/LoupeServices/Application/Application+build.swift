@@ -14,6 +14,7 @@ public struct ServeConfiguration: Sendable {
     /// bcrypt cost for new passwords; 12 takes ≈ 250 ms, tests use less.
     public var bcryptCost: UInt8
     public var leaseRescueInterval: Duration
+    public var webhooks = WebhookDispatcher.Settings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
                 bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
@@ -32,7 +33,7 @@ public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
                                     clock: any LoupeClock = SystemClock()) -> APIDependencies {
         APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
-                        examples: store.examples, export: store.export,
+                        examples: store.examples, export: store.export, webhooks: store.webhooks,
                         passwords: PasswordHasher(cost: configuration.bcryptCost), readiness: store.readiness, clock: clock,
                         limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
                         staticDirectory: LoupeHome.webStatic(configuration.home))
@@ -41,11 +42,15 @@ public enum LoupeApplication {
     public static func build(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
                              logger: Logger) -> some ApplicationProtocol {
         let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock))
+        let wakeups = DeliveryWakeups(location: store.location, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: [store.service,
-                       LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger)],
+                       LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),
+                       wakeups,
+                       WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: wakeups.signals,
+                                         settings: configuration.webhooks, logger: logger)],
             logger: logger)
     }
 }

@@ -101,7 +101,7 @@ public final class EmbeddedCluster: Sendable {
             unix_socket_directories = '\(socketDirectory)'
             unix_socket_permissions = 0700
             port = 5432
-            max_connections = 200
+            max_connections = 500
             logging_collector = off
 
             """

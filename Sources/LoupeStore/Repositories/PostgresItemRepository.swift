@@ -60,6 +60,12 @@ public struct PostgresItemRepository: ItemRepository {
                        CASE e.event WHEN 'routed' THEN jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
                                     ELSE '{}'::jsonb END
                 FROM inserted i CROSS JOIN (VALUES ('received'), ('routed')) AS e(event)
+            ), outbox AS (
+                INSERT INTO webhook_deliveries (id, webhook_id, event, item_id, state, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), w.id, e.event, i.id, 'pending', \(now), \(now)
+                FROM inserted i
+                CROSS JOIN LATERAL (SELECT CASE WHEN i.status = 'approved' THEN 'item.decided' ELSE 'item.queued' END AS event) e
+                JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
             )
             SELECT id FROM inserted
             """, logger: logger)

@@ -114,6 +114,14 @@ public struct PostgresReviewRepository: ReviewRepository {
                     output = EXCLUDED.output, kind = EXCLUDED.kind, prompt_version = EXCLUDED.prompt_version,
                     model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
                     created_at = EXCLUDED.created_at, enabled = true
+            ), outbox AS (
+                -- item.decided for every decision, item.corrected for corrections (audit samples included).
+                INSERT INTO webhook_deliveries (id, webhook_id, event, item_id, state, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), w.id, e.event, d.id, 'pending', \(now), \(now)
+                FROM decided d
+                CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
+                JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
+                WHERE e.event IS NOT NULL
             ), event AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,

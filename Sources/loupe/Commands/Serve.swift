@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = v }
         if let v = env["LOUPE_DB_POOL_SIZE"].flatMap(Int.init) { configuration.maxConnections = v }
         if let v = env["LOUPE_BCRYPT_COST"].flatMap(UInt8.init) { configuration.bcryptCost = v }
+        if let v = env["LOUPE_WEBHOOK_RETRY_BASE_MS"].flatMap(Double.init) { configuration.webhooks.retry.base = v / 1000 }
+        if let v = env["LOUPE_WEBHOOK_MAX_AGE_S"].flatMap(Double.init) { configuration.webhooks.retry.maxAge = v }
+        if let v = env["LOUPE_WEBHOOK_BREAKER_OPEN_S"].flatMap(Double.init) { configuration.webhooks.breaker.baseOpen = v }
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
                                   maxConnections: configuration.maxConnections, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)

@@ -9,12 +9,19 @@ import LoupeStore
 import Synchronization
 import Testing
 
-/// A clock tests move by hand.
+/// A clock tests move by hand; a live one also runs with real time (for retries that must come due).
 final class TestClock: LoupeClock {
-    private let current: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
-    func now() -> Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    private let offset: Mutex<TimeInterval>
+    private let live: Bool
+    private static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init(live: Bool = false) {
+        self.live = live
+        offset = Mutex(0)
+    }
+
+    func now() -> Date { (live ? Date() : Self.start).addingTimeInterval(offset.withLock { $0 }) }
+    func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
 }
 
 /// A running Loupe (router-level) on a fresh database, with one API key per role.
@@ -104,13 +111,16 @@ struct TestReply: Sendable {
 }
 
 /// Runs `body` against a fresh Loupe on its own database.
-func withLoupe(limits: BodyLimits = .init(), _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
+func withLoupe(limits: BodyLimits = .init(), liveClock: Bool = false, _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
     let location = try await TestCluster.freshDatabase()
-    let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 8,
+    let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
                               logger: TestCluster.logger)
-    let clock = TestClock()
+    let clock = TestClock(live: liveClock)
     var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
-    configuration.maxConnections = 8
+    // Quick retries and a short poll, so webhook tests see retries within a second.
+    configuration.webhooks.retry.base = 0.05
+    configuration.webhooks.pollInterval = .milliseconds(200)
+    configuration.maxConnections = 4
     configuration.bcryptCost = 4
     // Tests expire leases by calling the rescuer themselves, at a time they choose.
     configuration.leaseRescueInterval = .seconds(3600)
@@ -120,4 +130,15 @@ func withLoupe(limits: BodyLimits = .init(), _ body: @Sendable (LoupeFixture) as
         for role in Role.allCases { keys[role] = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now()).key }
         try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys))
     }
+}
+
+/// Re-evaluates `condition` until it holds or `timeout` passes, for state with no event to await
+/// (e.g. a row another task writes after answering). Returns whether it held.
+func eventually(timeout: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
 }

@@ -47,7 +47,8 @@ final class ServerProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
         process.arguments = ["serve", "--port", "\(port)"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Small pools: many servers and tests share one test cluster.
+        process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8"]) { $1 }.merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log

@@ -1,0 +1,125 @@
+import Foundation
+import LoupeDomain
+import LoupeJSON
+import Logging
+import PostgresNIO
+
+/// Webhooks and the delivery outbox. Sending is claimed with SKIP LOCKED plus a short lease, so each
+/// delivery is attempted by one server at a time and a crashed sender's deliveries come back.
+public struct PostgresWebhookRepository: WebhookRepository {
+    let client: PostgresClient
+    let logger: Logger
+
+    public func create(url: String, secret: String, events: [String], now: Date) async throws -> Webhook {
+        let id = UUIDv7.make(at: now)
+        try await client.query("""
+            INSERT INTO webhooks (id, url, secret, events, created_at) VALUES (\(id), \(url), \(secret), \(events)::text[], \(now))
+            """, logger: logger)
+        return Webhook(id: id, url: url, events: events, createdAt: now, consecutiveFailures: 0, circuitOpenUntil: nil)
+    }
+
+    public func list() async throws -> [Webhook] {
+        var hooks: [Webhook] = []
+        let rows = try await client.query("""
+            SELECT id, url, events, created_at, consecutive_failures, circuit_open_until FROM webhooks
+            WHERE deleted_at IS NULL ORDER BY created_at
+            """, logger: logger)
+        for try await (id, url, events, created, failures, open) in rows.decode((UUID, String, [String], Date, Int, Date?).self) {
+            hooks.append(Webhook(id: id, url: url, events: events, createdAt: created, consecutiveFailures: failures, circuitOpenUntil: open))
+        }
+        return hooks
+    }
+
+    public func delete(id: UUID, now: Date) async throws -> Bool {
+        // Soft delete keeps the delivery history; pending deliveries to it are dropped.
+        let rows = try await client.query("""
+            WITH gone AS (UPDATE webhooks SET deleted_at = \(now) WHERE id = \(id) AND deleted_at IS NULL RETURNING id),
+                 dropped AS (UPDATE webhook_deliveries SET state = 'failed', last_error = 'webhook deleted'
+                             WHERE webhook_id IN (SELECT id FROM gone) AND state IN ('pending', 'delivering'))
+            SELECT id FROM gone
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    public func deliveries(webhookID: UUID, limit: Int) async throws -> [JSONValue]? {
+        var exists = false
+        for try await _ in try await client.query("SELECT 1 FROM webhooks WHERE id = \(webhookID)", logger: logger) { exists = true }
+        guard exists else { return nil }
+        let rows = try await client.query("""
+            SELECT d.id, d.event, d.item_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at,
+                   d.delivered_at,
+                   coalesce((SELECT jsonb_agg(jsonb_build_object('at', a.at, 'status', a.status, 'error', a.error,
+                                                                 'duration_ms', a.duration_ms) ORDER BY a.id)
+                             FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]')::text
+            FROM webhook_deliveries d WHERE d.webhook_id = \(webhookID) ORDER BY d.created_at DESC, d.id LIMIT \(limit)
+            """, logger: logger)
+        var result: [JSONValue] = []
+        for try await (id, event, item, state, attempts, next, status, error, created, delivered, tries)
+            in rows.decode((UUID, String, UUID, String, Int, Date, Int?, String?, Date, Date?, String).self) {
+            result.append([
+                "id": .string(id.uuidString.lowercased()), "event": .string(event), "item_id": .string(item.uuidString.lowercased()),
+                "state": .string(state), "attempts": .int(attempts), "next_attempt_at": .string(Timestamp.string(next)),
+                "last_status": status.map { .int($0) } ?? .null, "last_error": error.map(JSONValue.string) ?? .null,
+                "created_at": .string(Timestamp.string(created)),
+                "delivered_at": delivered.map { .string(Timestamp.string($0)) } ?? .null,
+                "attempt_log": (try? JSONParser.parse(tries)) ?? .array([]),
+            ])
+        }
+        return result
+    }
+
+    public func redeliver(id: UUID, now: Date) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = \(now), locked_until = NULL
+            WHERE id = \(id) AND state <> 'delivering' RETURNING id
+            """, logger: logger)
+        for try await _ in rows {
+            try await client.query("SELECT pg_notify('loupe_deliveries', '')", logger: logger)
+            return true
+        }
+        return false
+    }
+
+    public func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery] {
+        let rows = try await client.query("""
+            UPDATE webhook_deliveries d SET state = 'delivering', attempts = d.attempts + 1,
+                   locked_until = \(now.addingTimeInterval(lease))
+            FROM webhooks w
+            WHERE w.id = d.webhook_id AND d.id IN (
+                SELECT d2.id FROM webhook_deliveries d2 JOIN webhooks w2 ON w2.id = d2.webhook_id
+                WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
+                       OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
+                  AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
+                ORDER BY d2.next_attempt_at LIMIT \(limit)
+                FOR UPDATE OF d2 SKIP LOCKED)
+            RETURNING d.id, d.webhook_id, w.url, w.secret, d.event, d.item_id, d.attempts, d.created_at, w.consecutive_failures
+            """, logger: logger)
+        var due: [DueDelivery] = []
+        for try await (id, hook, url, secret, event, item, attempts, created, failures)
+            in rows.decode((UUID, UUID, String, String, String, UUID, Int, Date, Int).self) {
+            due.append(DueDelivery(id: id, webhookID: hook, url: url, secret: secret, event: event, itemID: item, attempts: attempts,
+                                   createdAt: created, consecutiveFailures: failures))
+        }
+        return due
+    }
+
+    public func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws {
+        let state = outcome.succeeded ? "delivered" : (retryAt == nil ? "failed" : "pending")
+        try await client.query("""
+            WITH attempt AS (
+                INSERT INTO webhook_attempts (delivery_id, at, status, error, duration_ms)
+                VALUES (\(delivery.id), \(now), \(outcome.status), \(outcome.error), \(outcome.durationMs))
+            ), hook AS (
+                UPDATE webhooks SET
+                    consecutive_failures = CASE WHEN \(outcome.succeeded) THEN 0 ELSE consecutive_failures + 1 END,
+                    circuit_open_until = CASE WHEN \(outcome.succeeded) THEN NULL ELSE coalesce(\(breakerOpenUntil), circuit_open_until) END
+                WHERE id = \(delivery.webhookID)
+            )
+            UPDATE webhook_deliveries SET state = \(state), locked_until = NULL, last_status = \(outcome.status),
+                   last_error = \(outcome.error), next_attempt_at = coalesce(\(retryAt), next_attempt_at),
+                   delivered_at = CASE WHEN \(outcome.succeeded) THEN \(now)::timestamptz END
+            WHERE id = \(delivery.id)
+            """, logger: logger)
+    }
+}
