@@ -9,6 +9,7 @@ public enum LoupeRouter {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware(classify: deps.classifyError))
+        router.add(middleware: DeadlineMiddleware(seconds: deps.limits.requestDeadlineSeconds))
         if let directory = deps.staticDirectory {
             router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
         }

@@ -56,3 +56,28 @@ export function horizontalBars({ title, rows, width = 560 }) {
   });
   return root;
 }
+
+/// Reliability plot: per confidence band, the share approved unchanged, against the diagonal of perfect calibration.
+export function reliability({ title, bands, width = 560, height = 240 }) {
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  root.append(svg('title', {}, title));
+  const left = 40, right = 10, top = 10, bottom = 30, w = width - left - right, hgt = height - top - bottom;
+  const x = (c) => left + c * w, y = (p) => top + (1 - p) * hgt;
+  root.append(svg('rect', { x: left, y: top, width: w, height: hgt, fill: 'none', stroke: '#d0d7de' }));
+  root.append(svg('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: '#888', 'stroke-dasharray': '4 4' }));
+  for (const t of [0, 0.5, 1]) {
+    root.append(svg('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'axis' }, `${t * 100}%`));
+    root.append(svg('text', { x: x(t), y: height - 10, 'text-anchor': 'middle', class: 'axis' }, t.toFixed(1)));
+  }
+  const points = bands.filter((b) => b.reviewed > 0 && b.share_approved_unchanged !== null);
+  if (points.length > 1) {
+    root.append(svg('polyline', { fill: 'none', stroke: COLORS[0], 'stroke-width': 2,
+      points: points.map((b) => `${x((b.from + b.to) / 2)},${y(b.share_approved_unchanged)}`).join(' ') }));
+  }
+  for (const b of points) {
+    const dot = svg('circle', { cx: x((b.from + b.to) / 2), cy: y(b.share_approved_unchanged), r: 3 + Math.min(6, Math.sqrt(b.reviewed)), fill: COLORS[0] });
+    dot.append(svg('title', {}, `${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${Math.round(b.share_approved_unchanged * 100)}% of ${b.reviewed} approved unchanged`));
+    root.append(dot);
+  }
+  return root;
+}

@@ -9,10 +9,13 @@ public struct BodyLimits: Sendable {
     public var maxBytes: Int
     public var maxBatchBytes: Int
     public var maxDepth: Int
-    public init(maxBytes: Int = 1 << 20, maxBatchBytes: Int = 32 << 20, maxDepth: Int = 64) {
+    /// Longest wait for a response to start before answering 503.
+    public var requestDeadlineSeconds: Double
+    public init(maxBytes: Int = 1 << 20, maxBatchBytes: Int = 32 << 20, maxDepth: Int = 64, requestDeadlineSeconds: Double = 5) {
         self.maxBytes = maxBytes
         self.maxBatchBytes = maxBatchBytes
         self.maxDepth = maxDepth
+        self.requestDeadlineSeconds = requestDeadlineSeconds
     }
 }
 

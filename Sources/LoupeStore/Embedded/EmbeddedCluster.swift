@@ -128,6 +128,15 @@ public final class EmbeddedCluster: Sendable {
         lock.release()
     }
 
+    /// Runs `pg_ctl` on the cluster of `dataDirectory` without owning it (operators and fault tests
+    /// stopping and starting PostgreSQL under a running server). Returns the exit status.
+    public static func pgCtl(dataDirectory: String, _ arguments: [String]) throws -> Int32 {
+        let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let runner = CommandRunner(asPostgresUser: geteuid() == 0)
+        let pointer = (try? String(contentsOfFile: dir + "/cluster-location", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return runner.status(try PostgresBinaries.locate() + "/pg_ctl", ["-D", (pointer ?? dir) + "/pg"] + arguments)
+    }
+
     static func shortHash(_ s: String) -> String {
         SHA256.hash(data: Array(s.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }

@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_BODY_BYTES"].flatMap(Int.init) { configuration.limits.maxBytes = v }
         if let v = env["LOUPE_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = v }
         if let v = env["LOUPE_DB_POOL_SIZE"].flatMap(Int.init) { configuration.maxConnections = v }
+        if let v = env["LOUPE_REQUEST_DEADLINE_S"].flatMap(Double.init), v > 0 { configuration.limits.requestDeadlineSeconds = v }
         if let v = env["LOUPE_BCRYPT_COST"].flatMap(UInt8.init) { configuration.bcryptCost = v }
         if let v = env["LOUPE_WEBHOOK_RETRY_BASE_MS"].flatMap(Double.init) { configuration.webhooks.retry.base = v / 1000 }
         if let v = env["LOUPE_WEBHOOK_MAX_AGE_S"].flatMap(Double.init) { configuration.webhooks.retry.maxAge = v }

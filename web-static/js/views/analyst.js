@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { h, replace, pct } from '../dom.js';
-import { stackedBars, horizontalBars } from '../charts.js';
+import { stackedBars, horizontalBars, reliability } from '../charts.js';
 import { renderValue } from '../json-tree.js';
 
 // Per task: charts of intake and decisions, a filterable item list, and item details with history.
@@ -51,9 +51,34 @@ export async function analystView(app, [first, second]) {
           { name: 'corrected', values: stats.daily.map((d) => d.corrected) },
           { name: 'rejected', values: stats.daily.map((d) => d.rejected) }] })),
       h('figure', { class: 'card' }, h('figcaption', {}, 'Decisions per reviewer'),
-        horizontalBars({ title: 'Reviewer throughput', rows: stats.reviewers.map((r) => ({ label: r.reviewer, value: r.decisions })) }))),
+        horizontalBars({ title: 'Reviewer throughput', rows: stats.reviewers.map((r) => ({ label: r.reviewer, value: r.decisions })) })),
+      h('figure', { class: 'card', id: 'reliability' }, h('figcaption', {}, 'Reliability: share approved unchanged per confidence band'),
+        reliability({ title: 'Share of human-reviewed items approved unchanged, per confidence band', bands: stats.calibration.bands }),
+        h('p', { id: 'suggested-threshold' }, suggestion(stats.calibration))),
+      h('figure', { class: 'card' }, h('figcaption', {}, 'Correction rate per prompt version'),
+        horizontalBars({ title: 'Correction rate per prompt version (%)', rows: stats.by_prompt_version.filter((v) => v.reviewed > 0)
+          .map((v) => ({ label: v.prompt_version ?? '(none)', value: Math.round(v.correction_rate * 1000) / 10 })) }))),
+    exportForm(task),
     h('h2', {}, 'Items'), filters, list);
   await loadItems();
+}
+
+function suggestion(calibration) {
+  const s = calibration.suggested_threshold;
+  if (!s) return calibration.note ?? 'Not enough data for a suggestion yet.';
+  return `Suggested threshold ${s.threshold}: estimated error ${pct(s.estimated_error)} among auto-approved items ` +
+    `(95% upper bound ${pct(s.wilson_upper)}, ${s.sample_size} human verdicts; target ${pct(calibration.target_error)}).`;
+}
+
+/// A plain GET form: the browser downloads the streamed file itself, whatever its size.
+function exportForm(task) {
+  return h('form', { class: 'card inline', id: 'export-form', method: 'get', action: '/v1/export' },
+    h('input', { type: 'hidden', name: 'task', value: task }),
+    h('label', { for: 'export-format' }, 'Export format'),
+    h('select', { id: 'export-format', name: 'format' }, ['jsonl', 'csv', 'chat'].map((f) => h('option', { value: f }, f))),
+    h('label', { for: 'export-since' }, 'Decided from'), h('input', { id: 'export-since', name: 'since', type: 'date' }),
+    h('label', { for: 'export-until' }, 'until'), h('input', { id: 'export-until', name: 'until', type: 'date' }),
+    h('button', { type: 'submit', class: 'primary' }, 'Download'));
 }
 
 const kpi = (label, value) => h('div', { class: 'kpi card' }, h('div', { class: 'kpi-value' }, String(value)), h('div', { class: 'muted' }, label));

@@ -1,0 +1,121 @@
+import Foundation
+import LoupeJSON
+import LoupeStore
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crashes, a database outage, and shutdown under load, against real `loupe serve` processes.
+@Suite(.serialized) struct FaultTests {
+    static func adminKey(_ env: [String: String], dataDir: String? = nil) throws -> String {
+        let args = ["keys", "create", "--name", "admin", "--role", "admin"] + (dataDir.map { ["--data-dir", $0] } ?? [])
+        return try LoupeBinary.run(args, environment: env).1.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// Acknowledged ids, shared by the load tasks.
+    final class Acks: Sendable {
+        let ids = Mutex<[String]>([])
+        var count: Int { ids.withLock { $0.count } }
+    }
+
+    @Test func everyAcknowledgedItemSurvivesKill9DuringAnIntakeBurst() async throws {
+        let location = try await TestCluster.freshDatabase()
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
+        let server = try ServerProcess(environment: env)
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        let key = try Self.adminKey(env)
+        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]])
+        let acks = Acks()
+        let load = Task {
+            try? await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        for i in 0..<100_000 {
+                            let reply = try await HTTP.request("POST", server.baseURL + "/v1/items", key: key,
+                                                               json: ["task": "t", "external_id": .string("w\(worker)-\(i)"), "input": .int(i),
+                                                                      "output": [:], "confidence": 0.5])
+                            if (200..<300).contains(reply.0), let id = reply.1["id"]?.stringValue { acks.ids.withLock { $0.append(id) } }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(try await eventually(timeout: 60) { acks.count >= 300 })
+        kill(server.process.processIdentifier, SIGKILL)
+        await load.value
+        let acknowledged = acks.ids.withLock { $0 }
+
+        let restarted = try ServerProcess(environment: env)
+        defer { restarted.process.terminate() }
+        #expect(try await restarted.waitUntilReady(), "\(restarted.log)")
+        var missing = 0
+        for id in acknowledged where try await HTTP.request("GET", restarted.baseURL + "/v1/items/\(id)", key: key).0 != 200 { missing += 1 }
+        #expect(acknowledged.count >= 300)
+        #expect(missing == 0, "\(missing) of \(acknowledged.count) acknowledged items are gone")
+        #expect(await restarted.terminate() == 0)
+    }
+
+    @Test func aDatabaseOutageAnswers503PromptlyAndServiceResumesByItself() async throws {
+        let dataDir = "/tmp/loupe-outage-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let env = ["DATABASE_URL": ""]
+        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: env)
+        defer { server.process.terminate() }
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        let key = try Self.adminKey(env, dataDir: dataDir)
+        #expect(try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]]).0 == 201)
+
+        #expect(try PgCtl.run(dataDir: dataDir, ["stop", "-m", "immediate"]) == 0)
+        let started = Date()
+        let ready = try await HTTP.request("GET", server.baseURL + "/ready")
+        #expect(ready.0 == 503)
+        #expect(ready.1["detail"]?.stringValue != nil)
+        let post = try await HTTP.request("POST", server.baseURL + "/v1/items", key: key,
+                                          json: ["task": "t", "input": 1, "output": [:], "confidence": 0.5])
+        #expect(post.0 == 503, "a request during the outage gets 503, got \(post.0): \(post.1)")
+        #expect(post.1["type"]?.stringValue?.contains("unavailable") == true)
+        #expect(Date().timeIntervalSince(started) < 15, "answers come promptly (5 s deadline), not after a hang")
+
+        #expect(try PgCtl.run(dataDir: dataDir, ["start", "-w", "-l", dataDir + "/run/postgres.log"]) == 0)
+        #expect(try await eventually(timeout: 30) { (try? await HTTP.request("GET", server.baseURL + "/ready").0) == 200 })
+        let after = try await HTTP.request("POST", server.baseURL + "/v1/items", key: key,
+                                           json: ["task": "t", "input": 2, "output": [:], "confidence": 0.5])
+        #expect(after.0 == 201, "service resumes without a restart")
+        #expect(await server.terminate() == 0)
+    }
+
+    @Test func gracefulShutdownFinishesAnInFlightExport() async throws {
+        let location = try await TestCluster.freshDatabase()
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
+        let server = try ServerProcess(environment: env)
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        let key = try Self.adminKey(env)
+        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]])
+        let seeded = try Psql.run(url: env["DATABASE_URL"]!, """
+            INSERT INTO items (id, task, status, input, output, confidence, reasons, final_output, decision_action, decided_by, decided_at,
+                               queue_state, created_at, updated_at)
+            SELECT gen_random_uuid(), 't', 'corrected', to_jsonb(g), '{}', 0.5, '[]', '{"x": 1}', 'correct', 'user:x', now(), 'done', now(), now()
+            FROM generate_series(1, 30000) g
+            """)
+        #expect(seeded.0 == 0, "\(seeded.2)")
+        let export = Task { try await HTTP.stream(server.baseURL + "/v1/export?task=t", key: key) }
+        #expect(try await eventually { server.log.contains("GET /v1/export") || (try? String(contentsOfFile: server.logPath, encoding: .utf8)) != nil })
+        try await Task.sleep(for: .milliseconds(100))  // let the export start streaming before the signal
+        server.process.terminate()
+        let (status, lines) = try await export.value
+        #expect(status == 200)
+        #expect(lines == 30000, "the in-flight export finished after SIGTERM")
+        while server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.process.terminationStatus == 0)
+    }
+}
+
+/// `pg_ctl` on an embedded cluster owned by a running server.
+enum PgCtl {
+    static func run(dataDir: String, _ arguments: [String]) throws -> Int32 {
+        try EmbeddedCluster.pgCtl(dataDirectory: dataDir, arguments)
+    }
+}
