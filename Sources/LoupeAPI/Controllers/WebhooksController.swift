@@ -13,6 +13,12 @@ struct WebhooksController {
         routes.add(.delete, "/v1/webhooks/{id}", roles: [.admin], delete)
         routes.add(.get, "/v1/webhooks/{id}/deliveries", roles: [.admin], deliveries)
         routes.add(.post, "/v1/deliveries/{id}/redeliver", roles: [.admin], redeliver)
+        routes.add(.get, "/v1/callback-secret", roles: [.ingest], callbackSecret)
+    }
+
+    /// Upstream systems verify per-item callbacks (intake's `callback_url`) with this secret.
+    @Sendable func callbackSecret(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        .json(["secret": .string(try await deps.webhooks.callbackSecret())])
     }
 
     @Sendable func create(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

@@ -1,3 +1,4 @@
+import Foundation
 import LoupeJSON
 
 /// One item as an upstream system posts it, checked field by field.
@@ -12,10 +13,12 @@ public struct ItemSubmission: Sendable {
     public var promptVersion: String?
     public var metadata: JSONValue?
     public var priority: Int
+    /// Where `item.decided` for this item alone is sent, signed with the server's callback secret.
+    public var callbackURL: String?
 
     static let fields: Set<String> = [
         "task", "external_id", "input", "output", "confidence", "field_confidence", "model", "prompt_version",
-        "metadata", "priority",
+        "metadata", "priority", "callback_url",
     ]
 
     /// Parses one intake object; `field` prefixes names in errors (e.g. "items[3]").
@@ -35,9 +38,13 @@ public struct ItemSubmission: Sendable {
             if case .object = m { metadata = m } else { r.error("metadata", "must be an object, not \(m.typeName)") }
         }
         let priority = r.integer("priority", in: -1000...1000) ?? 0
+        let callbackURL = r.string("callback_url", maxLength: 2000)
+        if let url = callbackURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+            r.error("callback_url", "must be an http:// or https:// URL")
+        }
         guard r.errors.isEmpty, let task, let input, let output, let confidence else { throw Problem.invalid(r.errors) }
         return ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
                               fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,
-                              metadata: metadata, priority: priority)
+                              metadata: metadata, priority: priority, callbackURL: callbackURL)
     }
 }

@@ -4,7 +4,8 @@ import LoupeJSON
 /// A delivery claimed for sending by this server.
 public struct DueDelivery: Sendable {
     public let id: UUID
-    public let webhookID: UUID
+    /// nil for a per-item callback.
+    public let webhookID: UUID?
     public let url: String
     public let secret: String
     public let event: String
@@ -13,7 +14,7 @@ public struct DueDelivery: Sendable {
     public let createdAt: Date
     public let consecutiveFailures: Int
 
-    public init(id: UUID, webhookID: UUID, url: String, secret: String, event: String, itemID: UUID, attempts: Int, createdAt: Date,
+    public init(id: UUID, webhookID: UUID?, url: String, secret: String, event: String, itemID: UUID, attempts: Int, createdAt: Date,
                 consecutiveFailures: Int) {
         self.id = id
         self.webhookID = webhookID
@@ -54,4 +55,6 @@ public protocol WebhookRepository: Sendable {
     func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery]
     /// Records an attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil; updates the breaker.
     func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws
+    /// The secret per-item callbacks are signed with.
+    func callbackSecret() async throws -> String
 }

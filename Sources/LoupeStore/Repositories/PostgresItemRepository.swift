@@ -34,7 +34,7 @@ public struct PostgresItemRepository: ItemRepository {
             WITH inserted AS (
             INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                field_confidence, model, prompt_version, metadata, reasons, final_output,
-                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at)
+                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
                    output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
                    NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
@@ -43,17 +43,18 @@ public struct PostgresItemRepository: ItemRepository {
                    CASE WHEN status = 'approved' THEN 'auto' END,
                    CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
                    CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
-                   \(now), \(now)
+                   \(now), \(now), NULLIF(callback_url, '')
             FROM unnest(\(ids)::uuid[], \(s.map(\.task))::text[], \(s.map { $0.externalID ?? "" })::text[],
                         \(statuses)::text[], \(items.map(\.routing.audit))::bool[], \(queued)::text[],
                         \(s.map(\.priority))::int8[], \(s.map(\.input.sqlText))::text[], \(s.map(\.output.sqlText))::text[],
                         \(s.map(\.confidence))::float8[], \(s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" })::text[],
                         \(s.map { $0.model ?? "" })::text[], \(s.map { $0.promptVersion ?? "" })::text[],
-                        \(s.map { $0.metadata?.sqlText ?? "" })::text[], \(reasons)::text[])
+                        \(s.map { $0.metadata?.sqlText ?? "" })::text[], \(reasons)::text[],
+                        \(s.map { $0.callbackURL ?? "" })::text[])
                  AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
-                      field_confidence, model, prompt_version, metadata, reasons)
+                      field_confidence, model, prompt_version, metadata, reasons, callback_url)
             ON CONFLICT (task, external_id) DO NOTHING
-            RETURNING id, status, audit, reasons
+            RETURNING id, status, audit, reasons, callback_url
             ), events AS (
                 INSERT INTO item_events (item_id, event, actor, at, details)
                 SELECT i.id, e.event, \(actor), \(now),
@@ -66,6 +67,10 @@ public struct PostgresItemRepository: ItemRepository {
                 FROM inserted i
                 CROSS JOIN LATERAL (SELECT CASE WHEN i.status = 'approved' THEN 'item.decided' ELSE 'item.queued' END AS event) e
                 JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
+            ), callbacks AS (
+                INSERT INTO webhook_deliveries (id, url, event, item_id, state, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), i.callback_url, 'item.decided', i.id, 'pending', \(now), \(now)
+                FROM inserted i WHERE i.callback_url IS NOT NULL AND i.status = 'approved'
             )
             SELECT id FROM inserted
             """, logger: logger)

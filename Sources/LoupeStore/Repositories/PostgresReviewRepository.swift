@@ -122,6 +122,10 @@ public struct PostgresReviewRepository: ReviewRepository {
                 CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
                 JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
                 WHERE e.event IS NOT NULL
+            ), callback AS (
+                INSERT INTO webhook_deliveries (id, url, event, item_id, state, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), i.callback_url, 'item.decided', d.id, 'pending', \(now), \(now)
+                FROM decided d JOIN items i ON i.id = d.id WHERE i.callback_url IS NOT NULL
             ), event AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,

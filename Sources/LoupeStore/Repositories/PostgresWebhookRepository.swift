@@ -82,26 +82,40 @@ public struct PostgresWebhookRepository: WebhookRepository {
     }
 
     public func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery] {
+        // Webhook deliveries use their endpoint's URL, secret and breaker; per-item callbacks carry their own
+        // URL and are signed with the server's callback secret.
         let rows = try await client.query("""
-            UPDATE webhook_deliveries d SET state = 'delivering', attempts = d.attempts + 1,
-                   locked_until = \(now.addingTimeInterval(lease))
-            FROM webhooks w
-            WHERE w.id = d.webhook_id AND d.id IN (
-                SELECT d2.id FROM webhook_deliveries d2 JOIN webhooks w2 ON w2.id = d2.webhook_id
-                WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
-                       OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
-                  AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
-                ORDER BY d2.next_attempt_at LIMIT \(limit)
-                FOR UPDATE OF d2 SKIP LOCKED)
-            RETURNING d.id, d.webhook_id, w.url, w.secret, d.event, d.item_id, d.attempts, d.created_at, w.consecutive_failures
+            WITH claimed AS (
+                UPDATE webhook_deliveries d SET state = 'delivering', attempts = d.attempts + 1,
+                       locked_until = \(now.addingTimeInterval(lease))
+                WHERE d.id IN (
+                    SELECT d2.id FROM webhook_deliveries d2 LEFT JOIN webhooks w2 ON w2.id = d2.webhook_id
+                    WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
+                           OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
+                      AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
+                    ORDER BY d2.next_attempt_at LIMIT \(limit)
+                    FOR UPDATE OF d2 SKIP LOCKED)
+                RETURNING d.*
+            )
+            SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, s.value), c.event, c.item_id, c.attempts,
+                   c.created_at, coalesce(w.consecutive_failures, 0)
+            FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id
+            CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
             """, logger: logger)
         var due: [DueDelivery] = []
         for try await (id, hook, url, secret, event, item, attempts, created, failures)
-            in rows.decode((UUID, UUID, String, String, String, UUID, Int, Date, Int).self) {
+            in rows.decode((UUID, UUID?, String, String, String, UUID, Int, Date, Int).self) {
             due.append(DueDelivery(id: id, webhookID: hook, url: url, secret: secret, event: event, itemID: item, attempts: attempts,
                                    createdAt: created, consecutiveFailures: failures))
         }
         return due
+    }
+
+    public func callbackSecret() async throws -> String {
+        for try await value in try await client.query("SELECT value FROM settings WHERE key = 'callback_secret'", logger: logger).decode(String.self) {
+            return value
+        }
+        throw StoreError.configuration("the callback secret is missing; run loupe migrate")
     }
 
     public func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws {

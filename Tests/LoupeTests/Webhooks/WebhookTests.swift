@@ -99,6 +99,36 @@ import Testing
         await receiver.stop()
     }
 
+    @Test func aPerItemCallbackURLHearsItsDecisionSignedWithTheCallbackSecret() async throws {
+        let receiver = try await WebhookReceiver()
+        try await withLoupe(liveClock: true) { f in
+            try await f.defineTask("invoice", ["output_schema": ["type": "object"]])
+            let secret = try await f.call(.get, "/v1/callback-secret", as: .ingest).json["secret"]?.stringValue ?? ""
+            #expect(secret.hasPrefix("whsec_"))
+            let auto = try await f.call(.post, "/v1/items", as: .ingest, json: [
+                "task": "invoice", "input": "a", "output": [:], "confidence": 0.99, "callback_url": .string(receiver.url)]).json["id"]?.stringValue
+            let first = try await receiver.accepted(1)[0]
+            #expect(first.event == "item.decided" && first.json["item"]?["id"]?.stringValue == auto)
+            let parts = Dictionary(uniqueKeysWithValues: first.signature.split(separator: ",").map {
+                let kv = $0.split(separator: "=", maxSplits: 1)
+                return (String(kv[0]), String(kv[1]))
+            })
+            #expect(parts["v1"] == WebhookSignature.hex(secret: secret, timestamp: Int(parts["t"] ?? "") ?? 0, body: Array(first.body.utf8)))
+
+            let pending = try await f.call(.post, "/v1/items", as: .ingest, json: [
+                "task": "invoice", "input": "b", "output": [:], "confidence": 0.1, "callback_url": .string(receiver.url)]).json["id"]?.stringValue
+            try await f.decideNext("reject", reason: "no")
+            let second = try await receiver.accepted(1)[0]
+            #expect(second.json["item"]?["id"]?.stringValue == pending)
+            #expect(second.json["item"]?["status"] == "rejected")
+            #expect(receiver.all.count == 2, "a queued item's callback waits for its decision")
+            let bad = try await f.call(.post, "/v1/items", as: .ingest, json: ["task": "invoice", "input": "c", "output": [:],
+                                                                               "confidence": 0.5, "callback_url": "javascript:alert(1)"])
+            #expect(bad.status == 422 && bad.json["errors"]?[0]?["field"] == "callback_url")
+        }
+        await receiver.stop()
+    }
+
     @Test func webhookInputIsValidated() async throws {
         try await withLoupe { f in
             #expect(try await f.call(.post, "/v1/webhooks", json: ["url": "ftp://x", "events": ["item.decided"]]).status == 422)
