@@ -15,22 +15,42 @@ public enum ExportEncoder {
         }
     }
 
+    /// `"name":` as bytes, made once: the JSONL encoder runs per row, a million times per export.
+    private static let keys: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: columns.map { ($0, Array("\"\($0)\":".utf8)) })
+    private static let null = Array("null".utf8)
+
     static func jsonl(_ row: ExportRow, into out: inout [UInt8]) {
-        func key(_ k: String) { out.append(contentsOf: Array("\"\(k)\":".utf8)) }
-        func text(_ s: String?) { if let s { JSONWriter.writeString(s, into: &out) } else { out.append(contentsOf: Array("null".utf8)) } }
+        func key(_ k: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: keys[k]!)
+        }
+        func text(_ s: String?) { if let s { JSONWriter.writeString(s, into: &out) } else { out.append(contentsOf: null) } }
         out.append(UInt8(ascii: "{"))
-        key("item_id"); text(row.itemID.uuidString.lowercased()); out.append(UInt8(ascii: ","))
-        key("task"); text(row.task); out.append(UInt8(ascii: ","))
-        key("input"); out.append(contentsOf: row.input.utf8); out.append(UInt8(ascii: ","))
-        key("output"); out.append(contentsOf: row.output.utf8); out.append(UInt8(ascii: ","))
-        key("final_output"); out.append(contentsOf: (row.finalOutput ?? "null").utf8); out.append(UInt8(ascii: ","))
-        key("action"); text(row.action); out.append(UInt8(ascii: ","))
-        key("confidence"); out.append(contentsOf: JSONNumber(row.confidence).literal.utf8); out.append(UInt8(ascii: ","))
-        key("prompt_version"); text(row.promptVersion); out.append(UInt8(ascii: ","))
-        key("model"); text(row.model); out.append(UInt8(ascii: ","))
-        key("reviewer"); text(row.reviewer); out.append(UInt8(ascii: ","))
-        key("decided_at"); text(Timestamp.string(row.decidedAt))
+        key("item_id", first: true); out.append(UInt8(ascii: "\"")); appendUUID(row.itemID, to: &out); out.append(UInt8(ascii: "\""))
+        key("task"); text(row.task)
+        key("input"); out.append(contentsOf: row.input.utf8)
+        key("output"); out.append(contentsOf: row.output.utf8)
+        key("final_output"); if let f = row.finalOutput { out.append(contentsOf: f.utf8) } else { out.append(contentsOf: null) }
+        key("action"); text(row.action)
+        key("confidence"); out.append(contentsOf: JSONNumber(row.confidence).literal.utf8)
+        key("prompt_version"); text(row.promptVersion)
+        key("model"); text(row.model)
+        key("reviewer"); text(row.reviewer)
+        key("decided_at"); out.append(UInt8(ascii: "\"")); Timestamp.append(row.decidedAt, to: &out); out.append(UInt8(ascii: "\""))
         out.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Lower-case 8-4-4-4-12 without building a String.
+    static func appendUUID(_ id: UUID, to out: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
     }
 
     static func csv(_ row: ExportRow, into out: inout [UInt8]) {
