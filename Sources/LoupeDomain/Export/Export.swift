@@ -61,9 +61,10 @@ public struct ExportRow: Sendable {
     }
 }
 
-/// Keyset pages of decided items.
+/// Decided items, handed over a page at a time.
 public protocol ExportRepository: Sendable {
-    func page(_ filter: ExportFilter, after: UUID?, limit: Int) async throws -> [ExportRow]
+    /// Calls `page` with successive pages of at most `pageSize` rows, in arrival order, from one snapshot.
+    func stream(_ filter: ExportFilter, pageSize: Int, page: ([ExportRow]) async throws -> Void) async throws
 }
 
 /// Streams an export page by page: memory stays flat whatever the size.
@@ -76,19 +77,14 @@ public enum ExportStream {
                            progress: @Sendable (Int) -> Void = { _ in },
                            write: ([UInt8]) async throws -> Void) async throws -> Int {
         if format == .csv { try await write(ExportEncoder.csvHeader) }
-        var after: UUID?
         var count = 0
-        while true {
-            let rows = try await repository.page(filter, after: after, limit: pageSize)
-            guard let last = rows.last else { break }
+        try await repository.stream(filter, pageSize: pageSize) { rows in
             var chunk: [UInt8] = []
             chunk.reserveCapacity(rows.count * 512)
             for row in rows { ExportEncoder.encode(row, format: format, instructions: instructions, into: &chunk) }
             try await write(chunk)
             count += rows.count
             progress(count)
-            after = last.itemID
-            if rows.count < pageSize { break }
         }
         return count
     }
