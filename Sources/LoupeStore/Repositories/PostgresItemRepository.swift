@@ -29,53 +29,17 @@ public struct PostgresItemRepository: ItemRepository {
         let statuses = items.map(\.routing.status.rawValue)
         let reasons = items.map { JSONValue.array($0.routing.reasons.map(\.json)).sqlText }
         let queued = items.map { $0.routing.status == .pending || $0.routing.audit ? "waiting" : "" }
-        // One statement: the items and their 'received' and 'routed' history rows commit together.
-        let rows = try await client.query("""
-            WITH inserted AS (
-            INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
-                               field_confidence, model, prompt_version, metadata, reasons, final_output,
-                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url)
-            SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
-                   output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
-                   NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
-                   CASE WHEN status = 'approved' THEN output::jsonb END,
-                   CASE WHEN status = 'approved' THEN 'approve' END,
-                   CASE WHEN status = 'approved' THEN 'auto' END,
-                   CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
-                   CASE WHEN status = 'approved' THEN \(now)::timestamptz END,
-                   \(now), \(now), NULLIF(callback_url, '')
-            FROM unnest(\(ids)::uuid[], \(s.map(\.task))::text[], \(s.map { $0.externalID ?? "" })::text[],
-                        \(statuses)::text[], \(items.map(\.routing.audit))::bool[], \(queued)::text[],
-                        \(s.map(\.priority))::int8[], \(s.map(\.input.sqlText))::text[], \(s.map(\.output.sqlText))::text[],
-                        \(s.map(\.confidence))::float8[], \(s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" })::text[],
-                        \(s.map { $0.model ?? "" })::text[], \(s.map { $0.promptVersion ?? "" })::text[],
-                        \(s.map { $0.metadata?.sqlText ?? "" })::text[], \(reasons)::text[],
-                        \(s.map { $0.callbackURL ?? "" })::text[])
-                 AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
-                      field_confidence, model, prompt_version, metadata, reasons, callback_url)
-            ON CONFLICT (task, external_id) DO NOTHING
-            RETURNING id, status, audit, reasons, callback_url
-            ), events AS (
-                INSERT INTO item_events (item_id, event, actor, at, details)
-                SELECT i.id, e.event, \(actor), \(now),
-                       CASE e.event WHEN 'routed' THEN jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
-                                    ELSE '{}'::jsonb END
-                FROM inserted i CROSS JOIN (VALUES ('received'), ('routed')) AS e(event)
-            ), outbox AS (
-                INSERT INTO webhook_deliveries (id, webhook_id, event, item_id, state, next_attempt_at, created_at)
-                SELECT gen_random_uuid(), w.id, e.event, i.id, 'pending', \(now), \(now)
-                FROM inserted i
-                CROSS JOIN LATERAL (SELECT CASE WHEN i.status = 'approved' THEN 'item.decided' ELSE 'item.queued' END AS event) e
-                JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
-            ), callbacks AS (
-                INSERT INTO webhook_deliveries (id, url, event, item_id, state, next_attempt_at, created_at)
-                SELECT gen_random_uuid(), i.callback_url, 'item.decided', i.id, 'pending', \(now), \(now)
-                FROM inserted i WHERE i.callback_url IS NOT NULL AND i.status = 'approved'
-            )
-            SELECT id FROM inserted
-            """, logger: logger)
+        // One statement: the items, their 'received' and 'routed' history and their outbox rows commit together.
+        let statement = IntakeStatement(
+            now: now, actor: actor, ids: ids, tasks: s.map(\.task), externalIDs: s.map { $0.externalID ?? "" },
+            statuses: statuses, audits: items.map(\.routing.audit), queued: queued, priorities: s.map(\.priority),
+            inputs: s.map(\.input.sqlText), outputs: s.map(\.output.sqlText), confidences: s.map(\.confidence),
+            fieldConfidences: s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" }, models: s.map { $0.model ?? "" },
+            promptVersions: s.map { $0.promptVersion ?? "" }, metadata: s.map { $0.metadata?.sqlText ?? "" }, reasons: reasons,
+            callbacks: s.map { $0.callbackURL ?? "" })
+        let rows = try await client.execute(statement, logger: logger)
         var inserted = Set<UUID>()
-        for try await id in rows.decode(UUID.self) { inserted.insert(id) }
+        for try await id in rows { inserted.insert(id) }
 
         var existing: [String: IntakeResult] = [:]
         let repeats = items.filter { !inserted.contains($0.id) }
