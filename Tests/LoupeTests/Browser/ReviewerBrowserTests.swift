@@ -13,7 +13,16 @@ import Testing
             print("chromium/chromedriver not installed; skipping browser tests (.ci/install-deps installs them)")
             return
         }
-        defer { Task { await browser.quit() } }
+        do {
+            try await scenario(browser)
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    func scenario(_ browser: WebDriver) async throws {
         let location = try await TestCluster.freshDatabase()
         let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
         let server = try ServerProcess(environment: env)

@@ -3,6 +3,9 @@ import Foundation
 import LoupeJSON
 import NIOCore
 import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A minimal W3C WebDriver client for Debian's chromedriver driving headless Chromium.
 final class WebDriver: @unchecked Sendable {
@@ -43,9 +46,12 @@ final class WebDriver: @unchecked Sendable {
         _ = try await command("POST", "/session/\(session)/timeouts", ["implicit": 5000])
     }
 
+    /// Ends the browser session and chromedriver; the test must await this, or chromedriver outlives it.
     func quit() async {
         _ = try? await command("DELETE", "/session/\(session)")
-        driver.terminate()
+        // chromedriver ignores SIGTERM; the browser is already gone with the session.
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
     }
 
     @discardableResult
