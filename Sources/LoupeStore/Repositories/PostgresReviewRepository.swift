@@ -99,7 +99,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                        audit_verdict = CASE WHEN i.audit THEN \(decision.action.rawValue) END,
                        queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
                 WHERE i.id = \(id) AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
-                RETURNING \(unescaped: Self.itemColumns), i.claimed_at
+                RETURNING \(unescaped: Self.itemColumns), i.claimed_at, i.callback_url
             ), example AS (
                 -- Every correction, and (if the task says so) every human approval of a pending item,
                 -- becomes a few-shot example in the same transaction; identical inputs keep the latest.
@@ -124,8 +124,8 @@ public struct PostgresReviewRepository: ReviewRepository {
                 WHERE e.event IS NOT NULL
             ), callback AS (
                 INSERT INTO webhook_deliveries (id, url, event, item_id, state, next_attempt_at, created_at)
-                SELECT gen_random_uuid(), i.callback_url, 'item.decided', d.id, 'pending', \(now), \(now)
-                FROM decided d JOIN items i ON i.id = d.id WHERE i.callback_url IS NOT NULL
+                SELECT gen_random_uuid(), d.callback_url, 'item.decided', d.id, 'pending', \(now), \(now)
+                FROM decided d WHERE d.callback_url IS NOT NULL
             ), event AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,
