@@ -12,7 +12,7 @@ import Testing
         #expect(try await server.waitUntilReady(), "server did not become ready:\n\(server.log)")
 
         // A second server on the same data directory refuses, clearly, and changes nothing.
-        let second = try LoupeBinary.run(["serve", "--port", "\(server.port + 1)", "--data-dir", dataDir], environment: noURL)
+        let second = try LoupeBinary.run(["serve", "--port", "0", "--data-dir", dataDir], environment: noURL)
         #expect(second.0 != 0)
         #expect(second.2.contains("already using the data directory"), "stderr: \(second.2)")
 

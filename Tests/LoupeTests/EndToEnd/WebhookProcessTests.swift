@@ -5,11 +5,14 @@ import Testing
 /// Webhooks across real `loupe serve` processes: restarts and two instances.
 @Suite(.serialized) struct WebhookProcessTests {
     static func setup(env: [String: String], server: ServerProcess, hookURL: String) async throws -> (admin: String, hook: String) {
-        let admin = try LoupeBinary.run(["keys", "create", "--name", "admin", "--role", "admin"], environment: env).1
-            .split(separator: "\n").last.map(String.init) ?? ""
-        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
+        let created = try LoupeBinary.run(["keys", "create", "--name", "admin", "--role", "admin"], environment: env)
+        #expect(created.0 == 0, "keys create: \(created.2)")
+        let admin = created.1.split(separator: "\n").last.map(String.init) ?? ""
+        let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
+        #expect(task.0 == 201, "\(task.1)")
         let hook = try await HTTP.request("POST", server.baseURL + "/v1/webhooks", key: admin,
                                           json: ["url": .string(hookURL), "events": ["item.decided", "item.queued"]])
+        #expect(hook.0 == 201, "\(hook.1)")
         return (admin, hook.1["id"]?.stringValue ?? "")
     }
 
@@ -17,7 +20,10 @@ import Testing
         let location = try await TestCluster.freshDatabase()
         let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_WEBHOOK_RETRY_BASE_MS": "200",
                    "LOUPE_WEBHOOK_BREAKER_OPEN_S": "1"]
-        let port = Int.random(in: 50_000...60_000)
+        // A port the OS hands out, closed again: the receiver is down until it comes back on this port.
+        let reserved = try await WebhookReceiver()
+        let port = reserved.port
+        await reserved.stop()
         let first = try ServerProcess(environment: env)
         #expect(try await first.waitUntilReady(), "\(first.log)")
         let (admin, hook) = try await Self.setup(env: env, server: first, hookURL: "http://127.0.0.1:\(port)/hook")
@@ -55,7 +61,11 @@ import Testing
             _ = try await HTTP.request("POST", server.baseURL + "/v1/items", key: admin,
                                        json: ["task": "t", "input": .int(i), "output": [:], "confidence": i % 2 == 0 ? 0.99 : 0.1])
         }
-        let got = try await receiver.accepted(40)
+        let got: [WebhookReceiver.Received]
+        do { got = try await receiver.accepted(40) } catch {
+            Issue.record("\(error)\n\(servers[0].log.suffix(3000))\n\(servers[1].log.suffix(3000))")
+            throw error
+        }
         #expect(Set(got.map(\.delivery)).count == 40)
         #expect(Set(got.compactMap { $0.json["item"]?["id"]?.stringValue }).count == 40)
         #expect(try await eventually {

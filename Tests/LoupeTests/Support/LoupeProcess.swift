@@ -5,6 +5,7 @@ import NIOCore
 import FoundationNetworking
 #endif
 import LoupeJSON
+import Synchronization
 
 /// The real `loupe` binary, run as a child process.
 enum LoupeBinary {
@@ -36,19 +37,17 @@ enum LoupeBinary {
     }
 }
 
-/// A `loupe serve` child process on a free port.
+/// A `loupe serve` child process on a port the OS picks (read back from its log), so parallel tests never collide.
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
-    let port: Int
     let logPath: String
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let boundPort = Mutex<Int?>(nil)
 
     init(arguments: [String] = [], environment: [String: String] = [:]) throws {
-        port = Int.random(in: 20_000...60_000)
-        logPath = NSTemporaryDirectory() + "loupe-serve-\(port).log"
+        logPath = NSTemporaryDirectory() + "loupe-serve-\(UUID().uuidString.prefix(8)).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
-        process.arguments = ["serve", "--port", "\(port)"] + arguments
+        process.arguments = ["serve", "--port", "0"] + arguments
         // Small pools: many servers and tests share one test cluster.
         process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8"]) { $1 }.merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -59,11 +58,24 @@ final class ServerProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// The port from the server's "listening on" log line; 0 until it has started listening.
+    var port: Int {
+        boundPort.withLock { known in
+            if let known { return known }
+            guard let line = log.split(separator: "\n").first(where: { $0.contains("listening on 127.0.0.1:") }),
+                  let port = line.split(separator: ":").last.flatMap({ Int($0) }) else { return 0 }
+            known = port
+            return port
+        }
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
     /// Waits until `/ready` answers 200, or the process exits, or 60 s pass.
     func waitUntilReady() async throws -> Bool {
         for _ in 0..<600 {
             if !process.isRunning { return false }
-            if let (status, _) = try? await HTTP.request("GET", baseURL + "/ready"), status == 200 { return true }
+            if port > 0, let (status, _) = try? await HTTP.request("GET", baseURL + "/ready"), status == 200 { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

@@ -11,28 +11,40 @@ import Glibc
 final class WebDriver: @unchecked Sendable {
     static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
     let driver = Process()
-    let base: String
+    private let logPath = NSTemporaryDirectory() + "chromedriver-\(UUID().uuidString.prefix(8)).log"
+    private(set) var base = ""
     private(set) var session = ""
 
     /// nil when chromium or chromedriver is not installed (the test then says so).
     static func start() async throws -> WebDriver? {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else { return nil }
-        let webDriver = WebDriver(port: Int.random(in: 40_000...50_000))
+        let webDriver = WebDriver()
         try await webDriver.open()
         return webDriver
     }
 
-    private init(port: Int) {
-        base = "http://127.0.0.1:\(port)"
+    /// Port 0: chromedriver picks a free port and prints it, so it never collides with another listener.
+    private init() {
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
-        driver.arguments = ["--port=\(port)"]
-        driver.standardOutput = FileHandle.nullDevice
+        driver.arguments = ["--port=0"]
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        driver.standardOutput = FileHandle(forWritingAtPath: logPath)
         driver.standardError = FileHandle.nullDevice
     }
 
     private func open() async throws {
         try driver.run()
+        let marker = "started successfully on port "
+        for _ in 0..<200 where base.isEmpty {
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let range = log.range(of: marker), let port = Int(log[range.upperBound...].prefix { $0.isNumber }) {
+                base = "http://127.0.0.1:\(port)"
+            } else {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        guard !base.isEmpty else { throw HarnessError(message: "chromedriver did not say which port it listens on") }
         for _ in 0..<100 {
             if (try? await command("GET", "/status"))?["ready"] == true { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -52,6 +64,7 @@ final class WebDriver: @unchecked Sendable {
         // chromedriver ignores SIGTERM; the browser is already gone with the session.
         kill(driver.processIdentifier, SIGKILL)
         driver.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: logPath)
     }
 
     @discardableResult
@@ -67,7 +80,7 @@ final class WebDriver: @unchecked Sendable {
         let data = try await response.body.collect(upTo: 64 << 20)
         let value = (try? JSONParser.parse(Array(data.readableBytesView), options: .init(maxDepth: 512, rejectNul: false)))?["value"] ?? .null
         if let error = value["error"]?.stringValue {
-            throw WebDriverError(message: "\(error): \(value["message"]?.stringValue ?? "")")
+            throw HarnessError(message: "\(error): \(value["message"]?.stringValue ?? "")")
         }
         return value
     }
@@ -112,7 +125,7 @@ final class WebDriver: @unchecked Sendable {
             if try await script("return Boolean(\(condition));") == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw WebDriverError(message: "timed out waiting for \(condition)")
+        throw HarnessError(message: "timed out waiting for \(condition)")
     }
 
     func screenshot(to path: String) async throws {
@@ -124,7 +137,8 @@ final class WebDriver: @unchecked Sendable {
     static let enter = "\u{E007}"
 }
 
-struct WebDriverError: Error, CustomStringConvertible {
+/// A part of the test harness (browser, receiver, server process) failed.
+struct HarnessError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }

@@ -15,6 +15,7 @@ final class WebhookReceiver: Sendable {
         var json: JSONValue { (try? JSONParser.parse(body)) ?? .null }
     }
 
+    /// The port it really listens on (the OS picks one unless a port is asked for).
     let port: Int
     var url: String { "http://127.0.0.1:\(port)/hook" }
     /// Shared with the route handler, so it lives in a class.
@@ -27,8 +28,8 @@ final class WebhookReceiver: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(port: Int = Int.random(in: 50_000...60_000), failFirst: Int = 0) async throws {
-        self.port = port
+    /// Listens on `port`, or on a port the OS picks when it is 0 (random ports collide with ephemeral ones).
+    init(port: Int = 0, failFirst: Int = 0) async throws {
         state.value.withLock { $0.failuresLeft = failFirst }
         (stream, continuation) = AsyncStream.makeStream(of: Received.self)
         let router = Router()
@@ -50,14 +51,23 @@ final class WebhookReceiver: Sendable {
             continuation.yield(received)
             return .noContent
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                              onServerRunning: { channel in
+                                  boundContinuation.yield(channel.localAddress?.port ?? 0)
+                                  boundContinuation.finish()
+                              }, logger: logger)
         group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        task = Task { [group] in try await group.run() }
-        // Ready when a connection is accepted.
-        for _ in 0..<100 {
-            if (try? await HTTP.request("GET", "http://127.0.0.1:\(port)/")) != nil { break }
-            try await Task.sleep(for: .milliseconds(20))
+        task = Task { [group] in
+            defer { boundContinuation.finish() }  // a failed bind ends the wait below
+            try await group.run()
         }
+        var iterator = bound.makeAsyncIterator()
+        guard let actual = await iterator.next(), actual > 0 else {
+            let error = await task.result
+            throw HarnessError(message: "webhook receiver could not listen on port \(port): \(error)")
+        }
+        self.port = actual
     }
 
     /// Every request so far, failed ones included.
@@ -80,7 +90,7 @@ final class WebhookReceiver: Sendable {
             }
             defer { group.cancelAll() }
             guard let got = try await group.next() ?? nil else {
-                throw WebDriverError(message: "receiver got \(self.all.count) requests, not \(count) deliveries, within \(timeout) s")
+                throw HarnessError(message: "receiver got \(self.all.count) requests, not \(count) deliveries, within \(timeout) s")
             }
             return got
         }
