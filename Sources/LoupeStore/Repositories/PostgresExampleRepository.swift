@@ -4,7 +4,7 @@ import LoupeJSON
 import Logging
 import PostgresNIO
 
-/// Few-shot examples; nearest-first uses pg_trgm's KNN operator on a GiST index.
+/// Few-shot examples; nearest-first narrows by rare words (GIN) and ranks by pg_trgm similarity.
 public struct PostgresExampleRepository: ExampleRepository {
     let client: PostgresClient
     let logger: Logger
@@ -14,12 +14,37 @@ public struct PostgresExampleRepository: ExampleRepository {
         reviewer, enabled, created_at
         """
 
+    /// Postings the rare-word step may read; beyond it a word is too common to narrow anything down.
+    static let postingBudget = 5000
+
+    /// The query's rarest words (by how many examples hold them, up to `postingBudget` postings in all)
+    /// pick candidates through the GIN index, and trigram similarity ranks them. Only when that finds
+    /// fewer than `limit` does it fall back to the exact but slower KNN scan of the trigram GiST index.
     public func nearest(task: String, query: String, limit: Int) async throws -> [Example] {
-        try await fetch("""
+        let candidates = try await fetch("""
+            WITH words AS (
+                SELECT DISTINCT term FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, \(query)))) AS term
+            ), ranked AS (
+                SELECT s.term, sum(s.df) OVER (ORDER BY s.df, s.term) AS postings
+                FROM example_terms s JOIN words USING (term) WHERE s.task = \(task)
+            ), chosen AS (
+                SELECT array_agg(term) AS terms FROM ranked WHERE postings <= \(Self.postingBudget)
+            )
+            SELECT \(unescaped: Self.columns), similarity(e.input_text, \(query)) AS score
+            FROM chosen, examples e
+            WHERE e.task = \(task) AND e.enabled AND e.terms && chosen.terms
+            ORDER BY score DESC, e.created_at DESC LIMIT \(limit)
+            """)
+        if candidates.count >= limit { return candidates }
+        let nearest = try await fetch("""
             SELECT \(unescaped: Self.columns), similarity(input_text, \(query)) AS score
             FROM examples WHERE task = \(task) AND enabled
             ORDER BY input_text <-> \(query) LIMIT \(limit)
             """)
+        let seen = Set(candidates.map(\.id))
+        return (candidates + nearest.filter { !seen.contains($0.id) })
+            .sorted { ($0.score ?? 0) > ($1.score ?? 0) }
+            .prefix(limit).map { $0 }
     }
 
     public func recent(task: String, limit: Int) async throws -> [Example] {
