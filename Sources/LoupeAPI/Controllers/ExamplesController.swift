@@ -31,7 +31,8 @@ struct ExamplesController {
         let examples: [Example]
         if let query = q["query"].map(String.init), !query.trimmingCharacters(in: .whitespaces).isEmpty {
             // Over-fetch by similarity, then diversify: near-duplicates must not take every place.
-            let candidates = try await deps.examples.nearest(task: name, query: String(query.prefix(4000)), limit: max(20, k * 4))
+            let candidates = try await deps.examples.nearest(task: name, query: String(query.prefix(4000)), limit: max(20, k * 4),
+                                                                   atLeast: k)
             examples = FewShotSelection.select(candidates, k: k, maxChars: maxChars)
         } else {
             examples = FewShotSelection.trim(try await deps.examples.recent(task: name, limit: k), maxChars: maxChars)

@@ -48,8 +48,9 @@ public struct Example: Sendable {
 
 /// Stored examples: similarity candidates, recency, curation.
 public protocol ExampleRepository: Sendable {
-    /// Up to `limit` enabled examples nearest to `query` (trigram distance), nearest first.
-    func nearest(task: String, query: String, limit: Int) async throws -> [Example]
+    /// Up to `limit` enabled examples nearest to `query` (trigram similarity), nearest first; fewer than
+    /// `atLeast` only when the task has no more.
+    func nearest(task: String, query: String, limit: Int, atLeast: Int) async throws -> [Example]
     func recent(task: String, limit: Int) async throws -> [Example]
     func list(task: String, after: UUID?, limit: Int) async throws -> [Example]
     /// nil when there is no such example.

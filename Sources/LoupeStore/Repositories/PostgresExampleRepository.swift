@@ -14,13 +14,14 @@ public struct PostgresExampleRepository: ExampleRepository {
         reviewer, enabled, created_at
         """
 
-    /// Postings the rare-word step may read; beyond it a word is too common to narrow anything down.
-    static let postingBudget = 5000
+    /// Postings the rare-word step may read. Each costs a heap visit and a similarity, so this bounds the
+    /// query's time; a word beyond it is too common to narrow anything down anyway.
+    static let postingBudget = 1000
 
     /// The query's rarest words (by how many examples hold them, up to `postingBudget` postings in all)
     /// pick candidates through the GIN index, and trigram similarity ranks them. Only when that finds
-    /// fewer than `limit` does it fall back to the exact but slower KNN scan of the trigram GiST index.
-    public func nearest(task: String, query: String, limit: Int) async throws -> [Example] {
+    /// fewer than `atLeast` does it fall back to the exact but slower KNN scan of the trigram GiST index.
+    public func nearest(task: String, query: String, limit: Int, atLeast: Int) async throws -> [Example] {
         let candidates = try await fetch("""
             WITH words AS (
                 SELECT DISTINCT term FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, \(query)))) AS term
@@ -35,7 +36,7 @@ public struct PostgresExampleRepository: ExampleRepository {
             WHERE e.task = \(task) AND e.enabled AND e.terms && chosen.terms
             ORDER BY score DESC, e.created_at DESC LIMIT \(limit)
             """)
-        if candidates.count >= limit { return candidates }
+        if candidates.count >= min(atLeast, limit) { return candidates }
         let nearest = try await fetch("""
             SELECT \(unescaped: Self.columns), similarity(input_text, \(query)) AS score
             FROM examples WHERE task = \(task) AND enabled
