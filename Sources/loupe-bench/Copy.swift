@@ -16,3 +16,26 @@ enum Copy {
         return Double(rows) / Date().timeIntervalSince(start)
     }
 }
+
+/// An export read by `curl` in its own process, as `psql` reads `\copy`, so the client's work is not
+/// charged to the server (both share the machine's cores either way).
+enum Curl {
+    /// Streams `url` to `wc -l`; returns the line count and the seconds taken.
+    static func lines(url: String, key: String) throws -> (lines: Int, seconds: Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"curl -sS --fail -H "Authorization: Bearer $LOUPE_KEY" "$LOUPE_URL" | wc -l"#]
+        process.environment = ["LOUPE_KEY": key, "LOUPE_URL": url, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        process.standardOutput = out
+        let start = Date()
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        guard process.terminationStatus == 0, let lines = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError("curl could not read \(url) (is curl installed?)")
+        }
+        return (lines, seconds)
+    }
+}

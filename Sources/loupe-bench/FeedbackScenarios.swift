@@ -33,14 +33,12 @@ struct FeedbackScenarios {
 
         try await servers.baseline.seedDecided(task: "exported", count: exportRows)
         let rssBefore = peakRSSMiB()
-        let t0 = clock.now
-        let (status, body) = try await loupe.stream("/v1/export?task=exported&format=jsonl", key: key)
-        let exportSeconds = t0.duration(to: clock.now)
-        guard status == 200, body.lines == exportRows else { throw BenchError("export answered \(status) with \(body.lines) rows") }
-        let rate = Double(exportRows) / (Double(exportSeconds.components.seconds) + Double(exportSeconds.components.attoseconds) / 1e18)
+        let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=exported&format=jsonl", key: key)
+        guard export.lines == exportRows else { throw BenchError("export wrote \(export.lines) rows, not \(exportRows)") }
+        let rate = Double(exportRows) / export.seconds
         let copy = try Copy.rate(location: servers.session.location, rows: exportRows)
         report.row("psql \\copy (SELECT the same columns) TO /dev/null, \(exportRows) rows", copy, unit: "rows/s", limit: nil)
-        report.row("Loupe GET /v1/export jsonl, \(exportRows) rows", rate, unit: "rows/s", limit: copy, target: "≥ 0.5 × COPY")
+        report.row("Loupe GET /v1/export jsonl read by curl, \(exportRows) rows", rate, unit: "rows/s", limit: copy, target: "≥ 0.5 × COPY")
         report.row("peak RSS before → after the export (growth)", peakRSSMiB() - rssBefore, unit: "MiB", limit: nil, target: "flat")
     }
 }

@@ -37,17 +37,5 @@ struct HTTPDriver: Sendable {
     }
 
     /// Streams a response, counting bytes and lines without keeping the body.
-    func stream(_ path: String, key: String?) async throws -> (Int, (bytes: Int, lines: Int)) {
-        var request = HTTPClientRequest(url: base + path)
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let response = try await client.execute(request, timeout: .seconds(3600))
-        var bytes = 0, lines = 0
-        for try await chunk in response.body {
-            bytes += chunk.readableBytes
-            lines += chunk.readableBytesView.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
-        }
-        return (Int(response.status.code), (bytes, lines))
-    }
-
     func shutdown() async throws { try await client.shutdown() }
 }

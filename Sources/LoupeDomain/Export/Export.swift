@@ -31,59 +31,33 @@ public struct ExportFilter: Sendable {
     }
 }
 
-/// One decided item with its JSON columns as PostgreSQL wrote them, so they are copied, not re-parsed.
-public struct ExportRow: Sendable {
-    public let itemID: UUID
-    public let task: String
-    public let input: String
-    public let output: String
-    public let finalOutput: String?
-    public let action: String
-    public let confidence: Double
-    public let promptVersion: String?
-    public let model: String?
-    public let reviewer: String
-    public let decidedAt: Date
-
-    public init(itemID: UUID, task: String, input: String, output: String, finalOutput: String?, action: String, confidence: Double,
-                promptVersion: String?, model: String?, reviewer: String, decidedAt: Date) {
-        self.itemID = itemID
-        self.task = task
-        self.input = input
-        self.output = output
-        self.finalOutput = finalOutput
-        self.action = action
-        self.confidence = confidence
-        self.promptVersion = promptVersion
-        self.model = model
-        self.reviewer = reviewer
-        self.decidedAt = decidedAt
-    }
-}
-
-/// Decided items, handed over a page at a time.
+/// Decided items, encoded by the store a page at a time.
 public protocol ExportRepository: Sendable {
-    /// Calls `page` with successive pages of at most `pageSize` rows, in arrival order, from one snapshot.
-    func stream(_ filter: ExportFilter, pageSize: Int, page: ([ExportRow]) async throws -> Void) async throws
+    /// Calls `page` with the encoded lines of successive pages of at most `pageSize` rows (and their count),
+    /// in arrival order, from one snapshot. Chat lines carry `instructions` as the system message.
+    func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageSize: Int,
+                page: (_ lines: [UInt8], _ rows: Int) async throws -> Void) async throws
 }
 
 /// Streams an export page by page: memory stays flat whatever the size.
 public enum ExportStream {
-    public static let pageSize = 1000
+    public static let pageSize = 2000
+
+    /// The columns of JSONL objects and CSV rows, in order.
+    public static let columns = ["item_id", "task", "input", "output", "final_output", "action", "confidence", "prompt_version",
+                                 "model", "reviewer", "decided_at"]
+    public static let csvHeader: [UInt8] = Array((columns.joined(separator: ",") + "\r\n").utf8)
 
     /// Calls `write` with each chunk (header, then one per page); returns the number of rows.
     @discardableResult
     public static func run(_ filter: ExportFilter, format: ExportFormat, instructions: String, from repository: any ExportRepository,
                            progress: @Sendable (Int) -> Void = { _ in },
                            write: ([UInt8]) async throws -> Void) async throws -> Int {
-        if format == .csv { try await write(ExportEncoder.csvHeader) }
+        if format == .csv { try await write(csvHeader) }
         var count = 0
-        try await repository.stream(filter, pageSize: pageSize) { rows in
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(rows.count * 512)
-            for row in rows { ExportEncoder.encode(row, format: format, instructions: instructions, into: &chunk) }
-            try await write(chunk)
-            count += rows.count
+        try await repository.stream(filter, format: format, instructions: instructions, pageSize: pageSize) { lines, rows in
+            try await write(lines)
+            count += rows
             progress(count)
         }
         return count

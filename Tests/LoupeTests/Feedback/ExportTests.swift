@@ -39,6 +39,11 @@ import Testing
             #expect(rows[1]["final_output"] == ["total": 2] && rows[1]["output"] == ["total": 1])
             #expect(rows[2]["final_output"] == .null)
             #expect(rows[1]["reviewer"] == "key:reviewer-key")
+            // PostgreSQL writes the lines; times and numbers read exactly as the item API writes them.
+            let item = try await f.call(.get, "/v1/items/\(rows[1]["item_id"]?.stringValue ?? "")", as: .analyst).json
+            #expect(rows[1]["decided_at"] != nil && rows[1]["decided_at"] == item["decision"]?["at"])
+            #expect(rows[1]["confidence"] == item["confidence"] && rows[1]["confidence"] == 0.2)
+            #expect(rows[1]["prompt_version"] == "v1" && rows[2]["prompt_version"] == .null && rows[1]["task"] == "invoice")
             let all = try await f.call(.get, "/v1/export?task=invoice&include_auto=true", as: .analyst)
             #expect(all.text.split(separator: "\n").count == 5)
             let corrections = try await f.call(.get, "/v1/export?task=invoice&action=correct", as: .analyst)
