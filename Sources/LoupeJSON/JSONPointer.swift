@@ -1,7 +1,9 @@
 /// RFC 6901 JSON Pointers: building them for error messages and resolving them in documents.
 public enum JSONPointer {
     public static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        // Validation builds a pointer per property checked; almost no name needs escaping.
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
+        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     public static func unescape(_ token: Substring) -> String {
@@ -38,7 +40,8 @@ public enum JSONPointer {
 
 extension String {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
+        // A byte scan first: `contains` on strings is slow, and the target is usually absent.
+        guard let first = target.utf8.first, utf8.contains(first), contains(target) else { return self }
         return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

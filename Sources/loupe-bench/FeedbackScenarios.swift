@@ -32,14 +32,14 @@ struct FeedbackScenarios {
         report.row("few-shot query p99, \(examples) examples, k=5", result.percentile(0.99), unit: "ms", limit: 20, target: "< 20 ms")
 
         try await servers.baseline.seedDecided(task: "exported", count: exportRows)
-        let rssBefore = peakRSSMiB()
+        let rssBefore = servers.loupe.peakRSSMiB
         let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=exported&format=jsonl", key: key)
         guard export.lines == exportRows else { throw BenchError("export wrote \(export.lines) rows, not \(exportRows)") }
         let rate = Double(exportRows) / export.seconds
         let copy = try Copy.rate(location: servers.session.location, rows: exportRows)
         report.row("psql \\copy (SELECT the same columns) TO /dev/null, \(exportRows) rows", copy, unit: "rows/s", limit: nil)
         report.row("Loupe GET /v1/export jsonl read by curl, \(exportRows) rows", rate, unit: "rows/s", limit: copy, target: "≥ 0.5 × COPY")
-        report.row("peak RSS before → after the export (growth)", peakRSSMiB() - rssBefore, unit: "MiB", limit: nil, target: "flat")
+        report.row("loupe serve peak RSS growth during the export", servers.loupe.peakRSSMiB - rssBefore, unit: "MiB", limit: nil, target: "flat")
     }
 }
 

@@ -46,10 +46,3 @@ func runLoad(concurrency: Int, seconds: Double, _ operation: @escaping @Sendable
                       latencies: results.flatMap(\.1).sorted())
 }
 
-/// Peak resident set size of this process (VmHWM), in MiB.
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
-    return kb / 1024
-}
