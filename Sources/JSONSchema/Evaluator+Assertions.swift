@@ -38,7 +38,7 @@ extension Evaluator {
             if case .array(let required) = o["required"] ?? .null {
                 for case .string(let name) in required where obj[name] == nil {
                     valid = false
-                    fail(ctx.collect, JSONPointer.appending(ctx.instancePath, name), ctx.schemaPath, "required",
+                    fail(ctx.collect, ctx.at(name), ctx.schemaPath, "required",
                          "required property '\(name)' is missing")
                 }
             }

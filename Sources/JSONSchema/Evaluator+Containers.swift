@@ -8,18 +8,18 @@ extension Evaluator {
         let properties = ctx.object["properties"]?.objectValue
         let patterns = ctx.object["patternProperties"]?.objectValue
         for (name, value) in inst {
-            let path = JSONPointer.appending(ctx.instancePath, name)
+            let path = ctx.at(name)
             var matched = false
             if let sub = properties?[name] {
                 matched = true
-                if child(sub, value, ctx, schemaPath: ctx.sub("properties") + "/" + JSONPointer.escape(name), instancePath: path).valid {
+                if child(sub, value, ctx, schemaPath: ctx.sub("properties", name), instancePath: path).valid {
                     seen.insert(name)
                 } else { valid = false }
             }
             if let patterns {
                 for (pattern, sub) in patterns where schema.regexes.matches(pattern, name) == true {
                     matched = true
-                    if child(sub, value, ctx, schemaPath: ctx.sub("patternProperties") + "/" + JSONPointer.escape(pattern), instancePath: path).valid {
+                    if child(sub, value, ctx, schemaPath: ctx.sub("patternProperties", pattern), instancePath: path).valid {
                         seen.insert(name)
                     } else { valid = false }
                 }
@@ -50,14 +50,14 @@ extension Evaluator {
         if case .array(let prefix) = ctx.object["prefixItems"] ?? .null {
             prefixCount = min(prefix.count, items.count)
             for i in 0..<prefixCount {
-                if !child(prefix[i], items[i], ctx, schemaPath: ctx.sub("prefixItems") + "/\(i)",
-                          instancePath: JSONPointer.appending(ctx.instancePath, i)).valid { valid = false }
+                if !child(prefix[i], items[i], ctx, schemaPath: ctx.sub("prefixItems", i),
+                          instancePath: ctx.at(i)).valid { valid = false }
                 annotations.items.insert(i)
             }
         }
         if let sub = ctx.object["items"] {
             for i in prefixCount..<max(prefixCount, items.count) {
-                let path = JSONPointer.appending(ctx.instancePath, i)
+                let path = ctx.at(i)
                 if case .bool(false) = sub {
                     valid = false
                     fail(ctx.collect, path, ctx.schemaPath, "items", "no item is allowed at index \(i)")
@@ -68,7 +68,7 @@ extension Evaluator {
         if let sub = ctx.object["contains"] {
             var matches = 0
             for (i, item) in items.enumerated()
-            where child(sub, item, ctx, schemaPath: ctx.sub("contains"), instancePath: JSONPointer.appending(ctx.instancePath, i), collect: false).valid {
+            where child(sub, item, ctx, schemaPath: ctx.sub("contains"), instancePath: ctx.at(i), collect: false).valid {
                 matches += 1
                 annotations.items.insert(i)
             }
@@ -94,7 +94,7 @@ extension Evaluator {
         var valid = true
         var seen = Set<String>()
         for (name, value) in inst where !annotations.properties.contains(name) {
-            let path = JSONPointer.appending(ctx.instancePath, name)
+            let path = ctx.at(name)
             if child(sub, value, ctx, schemaPath: ctx.sub("unevaluatedProperties"), instancePath: path, collect: false).valid {
                 seen.insert(name)
             } else {
@@ -111,7 +111,7 @@ extension Evaluator {
         }
         var valid = true
         for (i, item) in items.enumerated() where !annotations.items.contains(i) {
-            let path = JSONPointer.appending(ctx.instancePath, i)
+            let path = ctx.at(i)
             if !child(sub, item, ctx, schemaPath: ctx.sub("unevaluatedItems"), instancePath: path, collect: false).valid {
                 valid = false
                 fail(ctx.collect, path, ctx.schemaPath, "unevaluatedItems", "item \(i) is not allowed here")

@@ -73,7 +73,12 @@ final class Evaluator {
         let schemaPath: String
         let collect: Bool
 
-        func sub(_ keyword: String) -> String { schemaPath + "/" + keyword }
+        // Paths only go into error messages, so they are not built when nothing is collected.
+        func sub(_ keyword: String) -> String { collect ? schemaPath + "/" + keyword : "" }
+        func sub(_ keyword: String, _ token: String) -> String { collect ? schemaPath + "/" + keyword + "/" + JSONPointer.escape(token) : "" }
+        func sub(_ keyword: String, _ index: Int) -> String { collect ? schemaPath + "/" + keyword + "/" + String(index) : "" }
+        func at(_ name: String) -> String { collect ? JSONPointer.appending(instancePath, name) : "" }
+        func at(_ index: Int) -> String { collect ? JSONPointer.appending(instancePath, index) : "" }
     }
 
     func child(_ node: JSONValue, _ instance: JSONValue, _ ctx: Context, schemaPath: String,
@@ -143,14 +148,14 @@ final class Evaluator {
         var annotations = Annotations()
         if case .array(let subs) = ctx.object["allOf"] ?? .null {
             for (i, sub) in subs.enumerated() {
-                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("allOf") + "/\(i)")
+                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("allOf", i))
                 if o.valid { annotations.merge(o.annotations) } else { valid = false }
             }
         }
         if case .array(let subs) = ctx.object["anyOf"] ?? .null {
             var any = false
             for (i, sub) in subs.enumerated() {
-                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("anyOf") + "/\(i)", collect: false)
+                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("anyOf", i), collect: false)
                 if o.valid { any = true; annotations.merge(o.annotations) }
             }
             if !any {
@@ -161,7 +166,7 @@ final class Evaluator {
         if case .array(let subs) = ctx.object["oneOf"] ?? .null {
             var matches = 0
             for (i, sub) in subs.enumerated() {
-                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("oneOf") + "/\(i)", collect: false)
+                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("oneOf", i), collect: false)
                 if o.valid { matches += 1; annotations.merge(o.annotations) }
             }
             if matches != 1 {
@@ -193,7 +198,7 @@ final class Evaluator {
         }
         if case .object(let deps) = ctx.object["dependentSchemas"] ?? .null, case .object(let inst) = ctx.instance {
             for (name, sub) in deps where inst[name] != nil {
-                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("dependentSchemas") + "/" + JSONPointer.escape(name))
+                let o = child(sub, ctx.instance, ctx, schemaPath: ctx.sub("dependentSchemas", name))
                 if o.valid { annotations.merge(o.annotations) } else { valid = false }
             }
         }

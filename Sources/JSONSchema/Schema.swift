@@ -33,6 +33,8 @@ public struct Schema: Sendable {
 
     /// All failures of `instance` against this schema; empty when valid.
     public func validate(_ instance: JSONValue) -> [ValidationError] {
+        // Most instances are valid: check first without building paths, and walk again only to explain a failure.
+        if isValid(instance) { return [] }
         let evaluator = Evaluator(schema: self)
         _ = evaluator.evaluate(root, instance, base: rootBase, idResolved: true, instancePath: "", schemaPath: "", collect: true)
         return evaluator.errors

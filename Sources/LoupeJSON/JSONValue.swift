@@ -72,8 +72,12 @@ public struct JSONNumber: Hashable, Sendable {
 
 /// A JSON object that remembers insertion order; equality ignores order, as JSON does.
 public struct JSONObject: Hashable, Sendable, Sequence {
-    public private(set) var keys: [String] = []
-    public private(set) var storage: [String: JSONValue] = [:]
+    /// Members in insertion order. Most objects have a handful of keys, and comparing a few short
+    /// strings beats hashing them: lookups dominated validation time when this was a Dictionary.
+    private var members: [(key: String, value: JSONValue)] = []
+    /// Positions by key, kept only for objects too large to scan.
+    private var index: [String: Int]?
+    private static let indexFrom = 16
 
     public init() {}
 
@@ -81,32 +85,56 @@ public struct JSONObject: Hashable, Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
 
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            if let at = position(of: key) {
+                if let newValue { members[at].value = newValue } else {
+                    members.remove(at: at)
+                    if index != nil { reindex() }
+                }
+            } else if let newValue {
+                members.append((key, newValue))
+                if index != nil { index?[key] = members.count - 1 } else if members.count >= Self.indexFrom { reindex() }
             }
         }
     }
 
-    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = 0
-        let keys = self.keys, storage = self.storage
-        return AnyIterator {
-            guard index < keys.count else { return nil }
-            defer { index += 1 }
-            return (keys[index], storage[keys[index]]!)
-        }
+    private mutating func reindex() {
+        index = members.count >= Self.indexFrom
+            ? Dictionary(members.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { $1 }) : nil
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { members.makeIterator() }
+
+    /// Key order does not matter for equality, as in JSON.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.count == rhs.count && lhs.members.allSatisfy { rhs[$0.key] == $0.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, like equality.
+        hasher.combine(count)
+        hasher.combine(members.reduce(0) { $0 ^ Hasher.hash($1) })
+    }
+}
+
+private extension Hasher {
+    static func hash(_ member: (key: String, value: JSONValue)) -> Int {
+        var h = Hasher()
+        h.combine(member.key)
+        h.combine(member.value)
+        return h.finalize()
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

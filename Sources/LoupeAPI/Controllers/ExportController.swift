@@ -19,9 +19,15 @@ struct ExportController {
         return Response(
             status: .ok,
             headers: [.contentType: format.contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
-            body: ResponseBody { writer in
-                try await ExportStream.run(filter, format: format, instructions: task.instructions, from: repository) { chunk in
-                    try await writer.write(ByteBuffer(bytes: chunk))
+            body: ResponseBody { [logger = context.logger] writer in
+                do {
+                    try await ExportStream.run(filter, format: format, instructions: task.instructions, from: repository) { chunk in
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                } catch {
+                    // The status line is already sent: all the client sees is a cut stream, so say why here.
+                    logger.error("export of task \(filter.task) stopped: \(String(reflecting: error))")
+                    throw error
                 }
                 try await writer.finish(nil)
             })

@@ -1,17 +1,20 @@
 import Foundation
+import Synchronization
 
 /// Time-ordered UUIDs (RFC 9562 v7): ids sort by creation, which keyset pagination and index locality use.
 public enum UUIDv7 {
+    /// rand_a as a counter (RFC 9562 §6.2, method 1): ids made in the same millisecond by this process
+    /// still sort in order, and only rand_b needs the system's randomness (one call per id, not two).
+    private static let sequence = Atomic<UInt16>(UInt16.random(in: 0...0x0FFF))
+
     public static func make(at date: Date) -> UUID {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let counter = sequence.wrappingAdd(1, ordering: .relaxed).oldValue & 0x0FFF
         var rng = SystemRandomNumberGenerator()
-        let r1 = rng.next() as UInt64, r2 = rng.next() as UInt16
-        var b = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
-        b[6] = 0x70 | UInt8(r2 & 0x0F)
-        b[7] = UInt8(truncatingIfNeeded: r2 >> 8)
-        for i in 0..<8 { b[8 + i] = UInt8(truncatingIfNeeded: r1 >> (8 * UInt64(i))) }
-        b[8] = 0x80 | (b[8] & 0x3F)
-        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        let r = rng.next() as UInt64
+        func byte(_ value: UInt64, _ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> shift) }
+        return UUID(uuid: (byte(ms, 40), byte(ms, 32), byte(ms, 24), byte(ms, 16), byte(ms, 8), byte(ms, 0),
+                           0x70 | UInt8(counter >> 8), UInt8(truncatingIfNeeded: counter),
+                           0x80 | (byte(r, 56) & 0x3F), byte(r, 48), byte(r, 40), byte(r, 32), byte(r, 24), byte(r, 16), byte(r, 8), byte(r, 0)))
     }
 }

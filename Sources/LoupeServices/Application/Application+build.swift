@@ -45,6 +45,7 @@ public enum LoupeApplication {
         let wakeups = DeliveryWakeups(location: store.location, logger: logger)
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [FlushBeforeClose()]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: [store.service,
                        LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),

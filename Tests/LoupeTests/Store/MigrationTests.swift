@@ -40,7 +40,9 @@ import Testing
     @Test func badlyNamedFilesAreRefused() throws {
         let dir = try copiedMigrations()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "SELECT 1;".write(toFile: dir + "/0009_gap.sql", atomically: true, encoding: .utf8)
+        // One number past the next: a gap in the sequence, whatever the latest migration is.
+        let gap = String(format: "%04d_gap.sql", TestCluster.latestMigration + 2)
+        try "SELECT 1;".write(toFile: dir + "/" + gap, atomically: true, encoding: .utf8)
         #expect(throws: StoreError.self) { try Migrator(directory: dir, logger: TestCluster.logger) }
     }
 }

@@ -103,14 +103,4 @@ enum HTTP {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         return (status, (try? JSONParser.parse(Array(data))) ?? .null)
     }
-
-    /// Streams a GET, counting lines as they arrive; returns the status and the line count.
-    static func stream(_ url: String, key: String) async throws -> (Int, Int) {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-        var lines = 0
-        for try await chunk in response.body { lines += chunk.readableBytesView.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
-        return (Int(response.status.code), lines)
-    }
 }
