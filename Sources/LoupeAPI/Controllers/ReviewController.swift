@@ -21,13 +21,7 @@ struct ReviewController {
         var request = request
         var task: String?
         // The body is optional: an empty POST claims from every task.
-        let buffer = try await request.collectBody(upTo: 16 * 1024)
-        if buffer.readableBytes > 0 {
-            let body = try buffer.withUnsafeReadableBytes { bytes throws(Problem) -> JSONValue in
-                do { return try JSONParser.parse(bytes, options: .init(maxDepth: 4)) } catch {
-                    throw Problem.badRequest("the body is not valid JSON: \(error)")
-                }
-            }
+        if let body = try await request.jsonBodyIfAny(limit: 16 * 1024, maxDepth: 4) {
             var r = try FieldReader(body)
             r.rejectUnknown(allowed: ["task"])
             task = r.string("task", maxLength: 64)
