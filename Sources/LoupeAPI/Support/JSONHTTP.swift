@@ -20,29 +20,17 @@ public struct BodyLimits: Sendable {
 }
 
 extension Request {
-    /// Reads and parses the JSON body: 413 past `limit` bytes, 400 for malformed JSON or too deep nesting.
+    /// Reads and parses the JSON body: 413 past `limit` bytes (ProblemMiddleware), 400 for malformed JSON or too deep nesting.
     mutating func jsonBody(limit: Int, maxDepth: Int) async throws -> JSONValue {
-        try Self.parse(try await limitedBody(limit), maxDepth: maxDepth)
+        try Self.parse(try await collectBody(upTo: limit), maxDepth: maxDepth)
     }
 
     /// The same for an optional body: nil when it is empty.
     mutating func jsonBodyIfAny(limit: Int, maxDepth: Int) async throws -> JSONValue? {
-        let buffer = try await limitedBody(limit)
+        let buffer = try await collectBody(upTo: limit)
         // Not a ternary: there `nil` would become JSONValue.null, which is ExpressibleByNilLiteral.
         if buffer.readableBytes == 0 { return Optional<JSONValue>.none }
         return try Self.parse(buffer, maxDepth: maxDepth)
-    }
-
-    private mutating func limitedBody(_ limit: Int) async throws -> ByteBuffer {
-        let tooLarge = Problem(status: 413, slug: "too-large", title: "Request body too large",
-                               detail: "the body is larger than the limit of \(limit) bytes; split it into smaller requests")
-        do {
-            return try await collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw tooLarge
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
-        }
     }
 
     /// The body is parsed as JSON whatever Content-Type says: `curl -d` sends form-urlencoded by default.

@@ -1,6 +1,7 @@
 import Hummingbird
 import LoupeDomain
 import Logging
+import NIOCore
 
 /// Turns every error into an RFC 7807 problem response, so no client ever sees a bare error.
 struct ProblemMiddleware: RouterMiddleware {
@@ -15,6 +16,11 @@ struct ProblemMiddleware: RouterMiddleware {
             return .problem(problem)
         } catch let error as HTTPError {
             return .problem(Self.problem(for: error, request: request))
+        } catch let error as NIOTooManyBytesError {
+            // Every route that reads a body reads it with a limit (`collectBody(upTo:)`).
+            let limit = error.maxBytes.map { "the limit of \($0) bytes" } ?? "the limit"
+            return .problem(Problem(status: 413, slug: "too-large", title: "Request body too large",
+                                    detail: "the body is larger than \(limit); split it into smaller requests"))
         } catch {
             if let problem = classify(error) {
                 context.logger.warning("request failed: \(problem.detail)")

@@ -21,7 +21,7 @@ public struct FieldReader {
     }
 
     public mutating func rejectUnknown(allowed: Set<String>) {
-        for key in object.keys where !allowed.contains(key) {
+        for (key, _) in object where !allowed.contains(key) {
             error(key, "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }

@@ -28,8 +28,7 @@ import Testing
         let server = try ServerProcess(environment: env)
         defer { server.process.terminate() }
         #expect(try await server.waitUntilReady(), "\(server.log)")
-        let admin = try LoupeBinary.run(["keys", "create", "--name", "setup", "--role", "admin"], environment: env).1
-            .split(separator: "\n").last.map(String.init) ?? ""
+        let admin = try LoupeBinary.createKey(name: "setup", role: "admin", environment: env)
         for (email, role) in [("rita@example.com", "reviewer"), ("ana@example.com", "analyst")] {
             #expect(try LoupeBinary.run(["users", "create", "--email", email, "--role", role], environment: env, stdin: "password-1234\n").0 == 0)
         }

@@ -13,10 +13,8 @@ import Testing
         defer { for s in servers { s.process.terminate() } }
         for server in servers { #expect(try await server.waitUntilReady(), "server not ready:\n\(server.log)") }
 
-        let admin = try LoupeBinary.run(["keys", "create", "--name", "admin", "--role", "admin"], environment: env).1
-            .split(separator: "\n").last.map(String.init) ?? ""
-        let reviewer = try LoupeBinary.run(["keys", "create", "--name", "crowd", "--role", "reviewer"], environment: env).1
-            .split(separator: "\n").last.map(String.init) ?? ""
+        let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: env)
+        let reviewer = try LoupeBinary.createKey(name: "crowd", role: "reviewer", environment: env)
         let base = servers[0].baseURL
         #expect(try await HTTP.request("PUT", base + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]]).0 == 201)
         let items: [JSONValue] = (0..<300).map { ["task": "t", "input": .int($0), "output": [:], "confidence": 0.1] }

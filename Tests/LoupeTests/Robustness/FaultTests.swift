@@ -10,11 +10,6 @@ import Glibc
 
 /// Crashes, a database outage, and shutdown under load, against real `loupe serve` processes.
 @Suite(.serialized) struct FaultTests {
-    static func adminKey(_ env: [String: String], dataDir: String? = nil) throws -> String {
-        let args = ["keys", "create", "--name", "admin", "--role", "admin"] + (dataDir.map { ["--data-dir", $0] } ?? [])
-        return try LoupeBinary.run(args, environment: env).1.split(separator: "\n").last.map(String.init) ?? ""
-    }
-
     /// Acknowledged ids, shared by the load tasks.
     final class Acks: Sendable {
         let ids = Mutex<[String]>([])
@@ -22,12 +17,8 @@ import Glibc
     }
 
     @Test func everyAcknowledgedItemSurvivesKill9DuringAnIntakeBurst() async throws {
-        let location = try await TestCluster.freshDatabase()
-        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
-        let server = try ServerProcess(environment: env)
-        #expect(try await server.waitUntilReady(), "\(server.log)")
-        let key = try Self.adminKey(env)
-        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]])
+        let served = try await ServedDatabase.start()
+        let (env, server, key) = (served.environment, served.server, served.admin)
         let acks = Acks()
         let load = Task {
             try? await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,7 +57,7 @@ import Glibc
         let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: env)
         defer { server.process.terminate() }
         #expect(try await server.waitUntilReady(), "\(server.log)")
-        let key = try Self.adminKey(env, dataDir: dataDir)
+        let key = try LoupeBinary.createKey(name: "admin", role: "admin", environment: env, dataDir: dataDir)
         #expect(try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]]).0 == 201)
 
         #expect(try PgCtl.run(dataDir: dataDir, ["stop", "-m", "immediate"]) == 0)
@@ -89,12 +80,8 @@ import Glibc
     }
 
     @Test func gracefulShutdownFinishesAnInFlightExport() async throws {
-        let location = try await TestCluster.freshDatabase()
-        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
-        let server = try ServerProcess(environment: env)
-        #expect(try await server.waitUntilReady(), "\(server.log)")
-        let key = try Self.adminKey(env)
-        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]])
+        let served = try await ServedDatabase.start()
+        let (env, server, key) = (served.environment, served.server, served.admin)
         let seeded = try Psql.run(url: env["DATABASE_URL"]!, """
             INSERT INTO items (id, task, status, input, output, confidence, reasons, final_output, decision_action, decided_by, decided_at,
                                queue_state, created_at, updated_at)

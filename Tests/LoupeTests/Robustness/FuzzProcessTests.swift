@@ -8,13 +8,8 @@ import Testing
 /// problem+json errors, stays up, and its peak memory stays under the 150 MiB bound.
 @Suite struct FuzzProcessTests {
     @Test func aRealServerSurvivesGeneratedAndOversizedRequestsWithinItsMemoryBound() async throws {
-        let location = try await TestCluster.freshDatabase()
-        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
-        let server = try ServerProcess(environment: env)
-        #expect(try await server.waitUntilReady(), "\(server.log)")
-        let key = try LoupeBinary.run(["keys", "create", "--name", "fuzz", "--role", "admin"], environment: env).1
-            .split(separator: "\n").last.map(String.init) ?? ""
-        _ = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: key, json: ["output_schema": ["type": "object"]])
+        let served = try await ServedDatabase.start()
+        let (server, key) = (served.server, served.admin)
 
         var rng = FuzzTests.SplitMix(state: 0xF022)
         let paths = ["/v1/items", "/v1/items/batch", "/v1/tasks/t", "/v1/review/claim", "/v1/export?task=t", "/v1/webhooks",

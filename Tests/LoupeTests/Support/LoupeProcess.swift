@@ -35,6 +35,16 @@ enum LoupeBinary {
         process.waitUntilExit()
         return (process.terminationStatus, stdout, stderr)
     }
+
+    /// `loupe keys create`: the new key from stdout's last line, or a failure carrying stderr.
+    static func createKey(name: String, role: String, environment: [String: String], dataDir: String? = nil) throws -> String {
+        let arguments = ["keys", "create", "--name", name, "--role", role] + (dataDir.map { ["--data-dir", $0] } ?? [])
+        let (status, stdout, stderr) = try run(arguments, environment: environment)
+        guard status == 0, let key = stdout.split(separator: "\n").last else {
+            throw HarnessError(message: "keys create exited \(status): \(stderr)")
+        }
+        return String(key)
+    }
 }
 
 /// A `loupe serve` child process on a port the OS picks (read back from its log), so parallel tests never collide.
@@ -86,6 +96,24 @@ final class ServerProcess: @unchecked Sendable {
         process.terminate()
         while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
         return process.terminationStatus
+    }
+}
+
+/// A fresh database with a ready `loupe serve` on it, an admin key, and task `t` taking any object.
+struct ServedDatabase {
+    let environment: [String: String]
+    let server: ServerProcess
+    let admin: String
+
+    static func start() async throws -> ServedDatabase {
+        let location = try await TestCluster.freshDatabase()
+        let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
+        let server = try ServerProcess(environment: environment)
+        guard try await server.waitUntilReady() else { throw HarnessError(message: "loupe serve did not become ready:\n\(server.log)") }
+        let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
+        let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
+        guard task.0 == 201 else { throw HarnessError(message: "defining task t answered \(task.0): \(task.1)") }
+        return ServedDatabase(environment: environment, server: server, admin: admin)
     }
 }
 
