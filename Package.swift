@@ -26,8 +26,10 @@ let package = Package(
     targets: [
         // JSON values: a strict parser with limits, a writer, JSON Pointers. No dependencies.
         .target(name: "LoupeJSON", swiftSettings: swift6),
+        // Regex search with bounded work: PCRE2 (Debian's libpcre2-dev) under match, depth and heap limits.
+        .target(name: "CBoundedRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
         // A JSON Schema 2020-12 validator whose errors carry the instance pointer and keyword.
-        .target(name: "JSONSchema", dependencies: ["LoupeJSON"], swiftSettings: swift6),
+        .target(name: "JSONSchema", dependencies: ["LoupeJSON", "CBoundedRegex"], swiftSettings: swift6),
         // Pure domain: tasks, routing, roles, problems. No I/O.
         .target(
             name: "LoupeDomain",

@@ -24,7 +24,7 @@ extension Evaluator {
             check(constant == instance, "const", "value must be \(JSONWriter.string(constant))")
         }
         switch instance {
-        case .number(let n): numberAssertions(n.value, o, check)
+        case .number(let n): numberAssertions(n, o, check)
         case .string(let s): stringAssertions(s, o, check)
         case .array(let a):
             if let max = o["maxItems"]?.doubleValue { check(Double(a.count) <= max, "maxItems", "has \(a.count) items; at most \(JSONNumber(max).literal) allowed") }
@@ -63,14 +63,23 @@ extension Evaluator {
         }
     }
 
-    private func numberAssertions(_ v: Double, _ o: JSONObject, _ check: (Bool, String, @autoclosure () -> String) -> Void) {
-        if let m = o["minimum"]?.doubleValue { check(v >= m, "minimum", "must be ≥ \(JSONNumber(m).literal)") }
-        if let m = o["maximum"]?.doubleValue { check(v <= m, "maximum", "must be ≤ \(JSONNumber(m).literal)") }
-        if let m = o["exclusiveMinimum"]?.doubleValue { check(v > m, "exclusiveMinimum", "must be > \(JSONNumber(m).literal)") }
-        if let m = o["exclusiveMaximum"]?.doubleValue { check(v < m, "exclusiveMaximum", "must be < \(JSONNumber(m).literal)") }
-        if let d = o["multipleOf"]?.doubleValue, d > 0 {
-            check(Self.isMultiple(v, of: d), "multipleOf", "must be a multiple of \(JSONNumber(d).literal)")
+    /// Bounds and multipleOf compare exact decimals: `10.0000000000000001` is above a maximum of 10.
+    private func numberAssertions(_ n: JSONNumber, _ o: JSONObject, _ check: (Bool, String, @autoclosure () -> String) -> Void) {
+        if case .number(let m) = o["minimum"] ?? .null { check(Self.compare(n, m) >= 0, "minimum", "must be ≥ \(m.literal)") }
+        if case .number(let m) = o["maximum"] ?? .null { check(Self.compare(n, m) <= 0, "maximum", "must be ≤ \(m.literal)") }
+        if case .number(let m) = o["exclusiveMinimum"] ?? .null { check(Self.compare(n, m) > 0, "exclusiveMinimum", "must be > \(m.literal)") }
+        if case .number(let m) = o["exclusiveMaximum"] ?? .null { check(Self.compare(n, m) < 0, "exclusiveMaximum", "must be < \(m.literal)") }
+        if case .number(let d) = o["multipleOf"] ?? .null, d.value > 0 {
+            let exact = n.exact.isMultiple(of: d.exact) ?? Self.isMultiple(n.value, of: d.value)
+            check(exact, "multipleOf", "must be a multiple of \(d.literal)")
         }
+    }
+
+    /// -1, 0 or 1. Rounding to double is monotonic, so unequal doubles already decide; only a tie reads the literals.
+    static func compare(_ a: JSONNumber, _ b: JSONNumber) -> Int {
+        if a.value.isFinite, b.value.isFinite, a.value != b.value { return a.value < b.value ? -1 : 1 }
+        let x = a.exact, y = b.exact
+        return x == y ? 0 : (x < y ? -1 : 1)
     }
 
     static func isMultiple(_ v: Double, of d: Double) -> Bool {
@@ -86,7 +95,12 @@ extension Evaluator {
         if let m = o["maxLength"]?.doubleValue { check(Double(length) <= m, "maxLength", "is \(length) characters long; at most \(JSONNumber(m).literal) allowed") }
         if let m = o["minLength"]?.doubleValue { check(Double(length) >= m, "minLength", "is \(length) characters long; at least \(JSONNumber(m).literal) required") }
         if let p = o["pattern"]?.stringValue {
-            check(schema.regexes.matches(p, s) != false, "pattern", "does not match the pattern \(p)")
+            switch schema.regexes.search(p, s) {
+            case .noMatch: check(false, "pattern", "does not match the pattern \(p)")
+            case .tooExpensive:
+                check(false, "pattern", "could not be checked against the pattern \(p) within its work limit; simplify the pattern (e.g. no nested quantifiers)")
+            case .match, nil: break
+            }
         }
         if schema.options.assertFormats, let f = o["format"]?.stringValue, let ok = Formats.check(f, s) {
             check(ok, "format", "is not a valid \(f)")

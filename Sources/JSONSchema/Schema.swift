@@ -49,33 +49,36 @@ public struct Schema: Sendable {
 /// Compiled `pattern`/`patternProperties` regexes, built once per schema.
 final class RegexCache: @unchecked Sendable {
     // Immutable after init except for the lock-guarded fallback map.
-    private let compiled: [String: NSRegularExpression]
+    private let compiled: [String: BoundedRegex]
     private let lock = NSLock()
-    private var extra: [String: NSRegularExpression?] = [:]
+    private var extra: [String: BoundedRegex?] = [:]
 
     init(patterns: Set<String>) {
-        var map: [String: NSRegularExpression] = [:]
-        for p in patterns { if let r = try? NSRegularExpression(pattern: p) { map[p] = r } }
+        var map: [String: BoundedRegex] = [:]
+        for p in patterns { if let r = try? BoundedRegex(p) { map[p] = r } }
         compiled = map
     }
 
-    static func isValidPattern(_ pattern: String) -> Bool { (try? NSRegularExpression(pattern: pattern)) != nil }
+    static func isValidPattern(_ pattern: String) -> Bool { (try? BoundedRegex(pattern)) != nil }
 
     /// nil when the pattern does not compile.
-    func matches(_ pattern: String, _ string: String) -> Bool? {
-        let regex: NSRegularExpression?
+    func search(_ pattern: String, _ string: String) -> BoundedRegex.Outcome? {
+        let regex: BoundedRegex?
         if let r = compiled[pattern] {
             regex = r
         } else {
             lock.lock()
             if let cached = extra[pattern] { regex = cached } else {
-                regex = try? NSRegularExpression(pattern: pattern)
-                extra[pattern] = regex
+                regex = try? BoundedRegex(pattern)
+                if extra.count < 1000 { extra[pattern] = regex }
             }
             lock.unlock()
         }
-        guard let regex else { return nil }
-        let range = NSRange(string.startIndex..<string.endIndex, in: string)
-        return regex.firstMatch(in: string, options: [], range: range) != nil
+        return regex?.search(string)
+    }
+
+    /// True or false for a compiled pattern; a search over its work limit counts as no match.
+    func matches(_ pattern: String, _ string: String) -> Bool? {
+        search(pattern, string).map { $0 == .match }
     }
 }

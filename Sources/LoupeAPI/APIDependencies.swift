@@ -18,6 +18,9 @@ public struct APIDependencies: Sendable {
     /// Maps storage errors to problems (e.g. database unreachable → 503); nil leaves them as 500.
     public var classifyError: @Sendable (any Error) -> Problem?
     public var staticDirectory: String?
+    public var security = SecuritySettings()
+    /// Where webhooks and callbacks may go.
+    public var destinations: DestinationPolicy { security.destinations }
 
     public init(tasks: any TaskRepository, items: any ItemRepository, keys: any APIKeyRepository,
                 review: any ReviewRepository, users: any UserRepository, insights: any InsightsRepository,

@@ -8,13 +8,15 @@ public enum LoupeRouter {
         let metrics = LoupeMetrics.shared
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ProblemMiddleware(classify: deps.classifyError))
+        let table = RouteTable()
+        router.add(middleware: ProblemMiddleware(classify: deps.classifyError, routes: table))
         router.add(middleware: DeadlineMiddleware(seconds: deps.limits.requestDeadlineSeconds))
+        router.add(middleware: RequestHygieneMiddleware())
         if let directory = deps.staticDirectory {
             router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
         }
         let authenticator = Authenticator(keys: deps.keys, users: deps.users, clock: deps.clock)
-        let routes = RouteRegistrar(router: router, authenticator: authenticator)
+        let routes = RouteRegistrar(router: router, authenticator: authenticator, table: table)
         let catalog = TaskCatalog(repository: deps.tasks)
         OperationsController(deps: deps, metrics: metrics).register(routes)
         TasksController(deps: deps, catalog: catalog).register(routes)

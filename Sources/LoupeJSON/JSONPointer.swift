@@ -13,10 +13,17 @@ public enum JSONPointer {
     public static func appending(_ pointer: String, _ token: String) -> String { pointer + "/" + escape(token) }
     public static func appending(_ pointer: String, _ index: Int) -> String { pointer + "/" + String(index) }
 
-    /// Splits a pointer into unescaped tokens; nil if it is not a pointer ("" is the root).
+    /// Splits a pointer into unescaped tokens; nil if it is not an RFC 6901 pointer ("" is the root;
+    /// `~` must be followed by 0 or 1).
     public static func tokens(_ pointer: String) -> [String]? {
         if pointer.isEmpty { return [] }
         guard pointer.hasPrefix("/") else { return nil }
+        var bytes = pointer.utf8.makeIterator()
+        while let b = bytes.next() {
+            if b == UInt8(ascii: "~") {
+                guard let next = bytes.next(), next == UInt8(ascii: "0") || next == UInt8(ascii: "1") else { return nil }
+            }
+        }
         return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(unescape)
     }
 

@@ -64,9 +64,20 @@ public struct JSONNumber: Hashable, Sendable {
         self.literal = literal
     }
 
-    public var isInteger: Bool { value.isFinite && value == value.rounded(.towardZero) }
+    /// Whether the written value is whole (`1.0` is, `10.0000000000000001` is not).
+    public var isInteger: Bool {
+        // A fractional double comes from a fractional literal; a whole (or infinite) one may still have
+        // rounded a fraction away, and only the literal knows.
+        if value.isFinite, value != value.rounded(.towardZero) { return false }
+        return literal.utf8.allSatisfy { $0 >= 48 && $0 <= 57 || $0 == UInt8(ascii: "-") } || exact.isInteger
+    }
 
-    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool { lhs.value == rhs.value }
+    /// Equal as exact decimals. Different doubles imply different decimals, so only a tie reads the literals.
+    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+        guard lhs.value == rhs.value else { return false }
+        return lhs.literal == rhs.literal || lhs.exact == rhs.exact
+    }
+    // Equal decimals round to equal doubles, so hashing the double agrees with ==.
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 

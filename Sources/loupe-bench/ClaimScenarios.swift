@@ -47,7 +47,7 @@ struct ClaimScenarios {
             let now = Date()
             let batch = (0..<min(1000, remaining)).map { i -> RoutedItem in
                 let submission = try! ItemSubmission.parse(["task": "queue", "input": .int(i), "output": ["vendor": "V", "total": 1],
-                                                            "confidence": 0.1])
+                                                            "confidence": 0.1], destinations: DestinationPolicy())
                 let id = UUIDv7.make(at: now)
                 return RoutedItem(id: id, submission: submission, routing: Routing.route(submission, id: id, task: task))
             }

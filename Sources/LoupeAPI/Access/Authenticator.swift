@@ -50,7 +50,7 @@ public final class Authenticator: Sendable {
                 throw Problem.unauthorized("your session has expired; sign in again")
             }
             // The browser attaches cookies to cross-site requests too; only our page can read the token.
-            if ![.get, .head, .options].contains(request.method), request.headers[Self.csrfHeader] != session.csrfToken {
+            if ![.get, .head, .options].contains(request.method), !ConstantTime.equal(request.headers[Self.csrfHeader] ?? "", session.csrfToken) {
                 throw Problem.forbidden("this request needs the X-CSRF-Token header of your session")
             }
             return session.user.principal

@@ -5,12 +5,15 @@ import LoupeDomain
 struct RouteRegistrar {
     let router: Router<LoupeRequestContext>
     let authenticator: Authenticator
+    /// Records every route so wrong methods on known paths answer 405.
+    let table: RouteTable
 
     typealias Handler = @Sendable (Request, LoupeRequestContext) async throws -> Response
 
     /// A route only callers with one of `roles` (or admin) may use.
     func add(_ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>, _ handler: @escaping Handler) {
         let authenticator = self.authenticator
+        table.add(method, path.description)
         router.on(path, method: method) { request, context -> Response in
             var context = context
             context.principal = try await authenticator.require(request, roles: roles)
@@ -20,6 +23,7 @@ struct RouteRegistrar {
 
     /// A route anyone may call: health, readiness, metrics, the API description.
     func addPublic(_ method: HTTPRequest.Method, _ path: RouterPath, _ handler: @escaping Handler) {
+        table.add(method, path.description)
         router.on(path, method: method) { request, context in try await handler(request, context) }
     }
 }

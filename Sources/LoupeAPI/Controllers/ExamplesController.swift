@@ -15,6 +15,7 @@ struct ExamplesController {
 
     @Sendable func serve(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
+        try context.principal?.requireTask(name)
         guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
         let q = request.uri.queryParameters
         var errors: [Problem.FieldError] = []

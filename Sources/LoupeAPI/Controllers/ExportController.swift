@@ -51,6 +51,9 @@ struct ExportController {
                 errors.append(.init(field: "action", message: "must be approve, correct or reject"))
             }
         }
+        if let since = filter.since, let until = filter.until, since > until {
+            errors.append(.init(field: "since", message: "is after until; nothing could match (swap them?)"))
+        }
         filter.includeAuto = q["include_auto"] == "true"
         guard errors.isEmpty, let format else { throw Problem.invalid(errors) }
         return (filter, format)

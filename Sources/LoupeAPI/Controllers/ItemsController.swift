@@ -21,7 +21,7 @@ struct ItemsController {
         var request = request
         let body = try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth)
         let now = deps.clock.now()
-        let routed = try await route(try ItemSubmission.parse(body), now: now)
+        let routed = try await route(try ItemSubmission.parse(body, destinations: deps.destinations), for: context.principal, now: now)
         let result = try await deps.items.insert([routed], actor: context.actor, now: now)[0]
         if result.created { metrics.routed(result.status) }
         return .json(result.json, status: result.created ? .created : .ok)
@@ -40,7 +40,8 @@ struct ItemsController {
         var outcomes: [Result<RoutedItem, Problem>] = []
         for (index, entry) in entries.enumerated() {
             do {
-                outcomes.append(.success(try await route(try ItemSubmission.parse(entry, prefix: "items[\(index)]"), now: now)))
+                let submission = try ItemSubmission.parse(entry, prefix: "items[\(index)]", destinations: deps.destinations)
+                outcomes.append(.success(try await route(submission, for: context.principal, now: now)))
             } catch let problem as Problem {
                 outcomes.append(.failure(problem))
             }
@@ -60,7 +61,8 @@ struct ItemsController {
         return .json(["results": .array(results)])
     }
 
-    private func route(_ submission: ItemSubmission, now: Date) async throws -> RoutedItem {
+    private func route(_ submission: ItemSubmission, for principal: Principal?, now: Date) async throws -> RoutedItem {
+        try principal?.requireTask(submission.task)
         guard let task = try await catalog.task(named: submission.task) else {
             throw Problem.invalid(field: "task", "unknown task '\(submission.task)'; define it first with PUT /v1/tasks/\(submission.task)")
         }
@@ -71,7 +73,8 @@ struct ItemsController {
     @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id")
         guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
-        return .json(item.json)
+        try context.principal?.requireTask(item.task)
+        return .json(item.json(revealingReviewers: context.principal?.seesReviewers ?? true))
     }
 
     @Sendable func list(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
@@ -101,8 +104,12 @@ struct ItemsController {
             }
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
+        if let scope = context.principal?.tasks {
+            if let task = query.task { try context.principal?.requireTask(task) } else { query.allowedTasks = scope.sorted() }
+        }
         let items = try await deps.items.list(query)
         let next: JSONValue = items.count == query.limit ? .string(items.last!.id.uuidString.lowercased()) : .null
-        return .json(["items": .array(items.map(\.json)), "next": next])
+        let reveal = context.principal?.seesReviewers ?? true
+        return .json(["items": .array(items.map { $0.json(revealingReviewers: reveal) }), "next": next])
     }
 }

@@ -21,14 +21,26 @@ struct KeysController {
     @Sendable func create(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
         var r = try FieldReader(try await request.jsonBody(limit: 16 * 1024, maxDepth: 4))
-        r.rejectUnknown(allowed: ["name", "role"])
+        r.rejectUnknown(allowed: ["name", "role", "tasks"])
         let name = r.string("name", required: true, maxLength: 200)
         let roleText = r.string("role", required: true, maxLength: 20)
         let role = roleText.flatMap(Role.init(rawValue:))
         if roleText != nil && role == nil { r.error("role", "must be ingest, reviewer, analyst or admin") }
+        var tasks: [String]?
+        if let v = r.value("tasks", required: false), !v.isNull {
+            if let list = v.arrayValue?.compactMap(\.stringValue), list.count == v.arrayValue?.count, (1...100).contains(list.count),
+               list.allSatisfy({ TaskDefinition.isValidName($0) }) {
+                tasks = Array(Set(list)).sorted()
+            } else {
+                r.error("tasks", "must be a list of 1–100 task names")
+            }
+        }
         guard r.errors.isEmpty, let name, let role else { throw Problem.invalid(r.errors) }
-        let (id, key) = try await deps.keys.create(name: name, role: role, now: deps.clock.now())
-        return .json(["id": .string(id.uuidString.lowercased()), "name": .string(name), "role": .string(role.rawValue), "key": .string(key)],
+        let created = try await deps.keys.create(name: name, role: role, tasks: tasks, now: deps.clock.now())
+        // Both secrets are shown here only: the key is stored as a hash, the callback secret only to sign with.
+        return .json(["id": .string(created.id.uuidString.lowercased()), "name": .string(name), "role": .string(role.rawValue),
+                      "tasks": tasks.map { .array($0.map(JSONValue.string)) } ?? .null,
+                      "key": .string(created.key), "callback_secret": .string(created.callbackSecret)],
                      status: .created)
     }
 

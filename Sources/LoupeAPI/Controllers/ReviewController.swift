@@ -30,12 +30,13 @@ struct ReviewController {
         guard let claimed = try await deps.review.claim(actor: context.actor, task: task, now: deps.clock.now()) else {
             return Response(status: .noContent)
         }
-        return .json(claimed.json)
+        return .json(try await claimJSON(claimed))
     }
 
     @Sendable func leases(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
-        let leases = try await deps.review.leases(actor: context.actor, now: deps.clock.now())
-        return .json(["leases": .array(leases.map(\.json))])
+        var leases: [JSONValue] = []
+        for lease in try await deps.review.leases(actor: context.actor, now: deps.clock.now()) { leases.append(try await claimJSON(lease)) }
+        return .json(["leases": .array(leases)])
     }
 
     @Sendable func extend(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
@@ -54,6 +55,9 @@ struct ReviewController {
         var request = request
         let id = try context.parameters.uuid("id")
         let decision = try HumanDecision.parse(try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth))
+        if decision.action == .approve {
+            try await refuseInvalidApproval(id: id, actor: context.actor)
+        }
         if let output = decision.output {
             guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
             // Only the lease holder's correction is worth checking; others get the lease conflict below.
@@ -68,11 +72,32 @@ struct ReviewController {
         return .json(item.json)
     }
 
+    /// Approve passes the model output downstream as is, so it must be valid against the task's schema as
+    /// it is now (read fresh, not from the cache: the schema may have changed while the item was leased).
+    private func refuseInvalidApproval(id: UUID, actor: String) async throws {
+        guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
+        // Only the lease holder's approval is worth checking; others get the lease conflict from decide.
+        guard item.leaseHolder == actor, let definition = try await deps.tasks.get(item.task) else { return }
+        let task = CompiledTask(definition)
+        catalog.store(task)
+        let errors = OutputValidity.errors(item.output, against: task)
+        if !errors.isEmpty { throw OutputValidity.approveRefused(errors, task: item.task) }
+    }
+
+    /// The claim as the reviewer sees it, with `output_errors`: why Approve is unavailable, if it is.
+    private func claimJSON(_ claimed: ClaimedItem) async throws -> JSONValue {
+        guard case .object(var o) = claimed.json else { return claimed.json }
+        let errors = try await catalog.task(named: claimed.task.name).map { OutputValidity.errors(claimed.item.output, against: $0) } ?? []
+        o["output_errors"] = .array(errors)
+        return .object(o)
+    }
+
     @Sendable func history(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id")
+        if context.principal?.tasks != nil, let item = try await deps.items.get(id) { try context.principal?.requireTask(item.task) }
         guard let events = try await deps.review.history(id: id) else {
             throw Problem.notFound("there is no item \(id.uuidString.lowercased())")
         }
-        return .json(["item_id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.json))])
+        return .json(["item_id": .string(id.uuidString.lowercased()), "events": .array(events.map { $0.json(for: context.principal) })])
     }
 }

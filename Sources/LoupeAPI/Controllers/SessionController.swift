@@ -21,26 +21,33 @@ struct SessionController {
         let email = r.string("email", required: true, maxLength: 254)?.lowercased()
         let password = r.string("password", required: true, maxLength: 1024)
         guard r.errors.isEmpty, let email, let password else { throw Problem.invalid(r.errors) }
+        // A place in the bounded password checker first: when it is full, nothing else is done or counted.
+        let admission = try deps.passwords.admit()
+        defer { admission.release() }
         let now = deps.clock.now()
-        if let failures = try await deps.users.loginFailures(email: email) {
-            let wait = LoginThrottle.wait(failures: failures.count, lastFailure: failures.last, now: now)
-            if wait > 0 {
-                throw Problem.tooManyAttempts("too many failed sign-ins for \(email); try again in \(Int(wait.rounded(.up))) s",
-                                              retryAfter: Int(wait.rounded(.up)))
+        let security = deps.security
+        // Throttles per email and per client address are reserved atomically before the password is checked.
+        let subjects = [("addr:" + security.clientAddress(request, peer: context.peer), security.freeAttemptsPerAddress),
+                        ("email:" + email, security.freeAttemptsPerEmail)]
+        for (subject, free) in subjects {
+            if let wait = try await deps.users.reserveLoginAttempt(subject: subject, freeAttempts: free, now: now) {
+                let seconds = Int(wait.rounded(.up))
+                let whom = subject.hasPrefix("email:") ? "for \(email)" : "from your address"
+                throw Problem.tooManyAttempts("too many failed sign-ins \(whom); try again in \(seconds) s", retryAfter: seconds)
             }
         }
         let credentials = try await deps.users.credentials(email: email)
-        guard try await deps.passwords.verify(password, hash: credentials?.passwordHash), let user = credentials?.user else {
-            try await deps.users.recordLoginFailure(email: email, now: now)
+        guard try await deps.passwords.verify(password, hash: credentials?.passwordHash, admission: admission), let user = credentials?.user else {
             throw Problem.unauthorized("the email or password is wrong")
         }
-        try await deps.users.clearLoginFailures(email: email)
+        try await deps.users.settleLoginAttempt(subject: subjects[1].0, forget: true)
+        try await deps.users.settleLoginAttempt(subject: subjects[0].0, forget: false)
         let token = Self.randomToken(), csrf = Self.randomToken()
         let expires = now.addingTimeInterval(Self.lifetime)
         try await deps.users.createSession(user: user, token: token, csrfToken: csrf, now: now, expiresAt: expires)
         var response = Response.json(Self.sessionJSON(user: user, csrf: csrf, expires: expires), status: .created)
         response.setCookie(Cookie(name: Authenticator.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/",
-                                  secure: false, httpOnly: true, sameSite: .strict))
+                                  secure: security.isHTTPS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -59,8 +66,8 @@ struct SessionController {
             try await deps.users.deleteSession(token: token)
         }
         var response = Response(status: .noContent)
-        response.setCookie(Cookie(name: Authenticator.sessionCookie, value: "", maxAge: 0, path: "/", secure: false,
-                                  httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Authenticator.sessionCookie, value: "", maxAge: 0, path: "/",
+                                  secure: deps.security.isHTTPS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
         return response
     }
 

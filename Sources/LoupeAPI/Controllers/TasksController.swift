@@ -20,16 +20,19 @@ struct TasksController {
         let definition = try TaskDefinition.parse(name: name, body: body)
         let (stored, created) = try await deps.tasks.upsert(definition, now: deps.clock.now())
         catalog.store(CompiledTask(stored))
-        return .json(stored.json, status: created ? .created : .ok)
+        guard case .object(var answer) = stored.json else { return .json(stored.json) }
+        answer["warnings"] = .array(definition.warnings.map(JSONValue.string))
+        return .json(.object(answer), status: created ? .created : .ok)
     }
 
     @Sendable func list(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
-        let tasks = try await deps.tasks.list()
+        let tasks = try await deps.tasks.list().filter { context.principal?.mayUse(task: $0.name) ?? true }
         return .json(["tasks": .array(tasks.map(\.json))])
     }
 
     @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
+        try context.principal?.requireTask(name)
         guard let task = try await deps.tasks.get(name) else {
             throw Problem.notFound("there is no task '\(name)'; define it with PUT /v1/tasks/\(name)")
         }

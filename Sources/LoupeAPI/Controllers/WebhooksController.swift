@@ -13,17 +13,25 @@ struct WebhooksController {
         routes.add(.delete, "/v1/webhooks/{id}", roles: [.admin], delete)
         routes.add(.get, "/v1/webhooks/{id}/deliveries", roles: [.admin], deliveries)
         routes.add(.post, "/v1/deliveries/{id}/redeliver", roles: [.admin], redeliver)
-        routes.add(.get, "/v1/callback-secret", roles: [.ingest], callbackSecret)
+        routes.add(.post, "/v1/callback-secret", roles: [.ingest], rotateCallbackSecret)
     }
 
-    /// Upstream systems verify per-item callbacks (intake's `callback_url`) with this secret.
-    @Sendable func callbackSecret(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
-        .json(["secret": .string(try await deps.webhooks.callbackSecret())])
+    /// Each key signs the callbacks of the items it submitted with its own secret, shown once at key creation;
+    /// this replaces it with a new one (shown once here) and callbacks sent from now on use it.
+    @Sendable func rotateCallbackSecret(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        guard let principal = context.principal, principal.kind == .apiKey, let id = UUID(uuidString: principal.id),
+              let secret = try await deps.keys.rotateCallbackSecret(id: id) else {
+            throw Problem.forbidden("callback secrets belong to API keys; sign in with the key whose callbacks you verify")
+        }
+        return .json(["key_id": .string(principal.id), "callback_secret": .string(secret)], status: .created)
     }
 
     @Sendable func create(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
-        let (url, secret, events) = try Webhook.parse(try await request.jsonBody(limit: 16 * 1024, maxDepth: 4))
+        let (url, secret, events) = try Webhook.parse(try await request.jsonBody(limit: 16 * 1024, maxDepth: 4), policy: deps.destinations)
+        if let refusal = await HostResolver.registrationRefusal(for: url, policy: deps.destinations) {
+            throw Problem.invalid(field: "url", refusal)
+        }
         let hook = try await deps.webhooks.create(url: url, secret: secret, events: events, now: deps.clock.now())
         guard case .object(var body) = hook.json else { return .json(hook.json) }
         body["secret"] = .string(secret)  // shown here only; receivers verify signatures with it

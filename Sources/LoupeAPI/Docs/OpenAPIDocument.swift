@@ -97,8 +97,8 @@ enum OpenAPIDocument {
                                                        params: [path("id")], responses: ["200": "{deliveries:[…]}"])],
             "/v1/deliveries/{id}/redeliver": ["post": op("Send a delivery again (same Loupe-Delivery id)", role: "admin", params: [path("id")],
                                                          responses: ["202": "queued", "409": "unknown or being sent"])],
-            "/v1/callback-secret": ["get": op("The secret that signs per-item callbacks (intake's callback_url)", role: "ingest",
-                                              responses: ["200": "{secret}"])],
+            "/v1/callback-secret": ["post": op("Replace the calling key's callback secret (signs callbacks of the items it submits); shown once",
+                                               role: "ingest", responses: ["201": "{key_id, callback_secret}"])],
             "/v1/keys": [
                 "get": op("List API keys (never the keys themselves)", role: "admin", responses: ["200": "{keys:[…]}"]),
                 "post": op("Create an API key; the key is in this response only", role: "admin", body: "KeyInput",
@@ -135,7 +135,7 @@ enum OpenAPIDocument {
                     "field_confidence": ["type": "object", "additionalProperties": ["type": "number", "minimum": 0, "maximum": 1]],
                     "model": ["type": "string"], "prompt_version": ["type": "string"], "metadata": ["type": "object"],
                     "priority": ["type": "integer", "minimum": -1000, "maximum": 1000],
-                    "callback_url": ["type": "string", "description": "item.decided for this item is also POSTed here, signed with /v1/callback-secret"],
+                    "callback_url": ["type": "string", "description": "item.decided for this item is also POSTed here, signed with the submitting key's callback secret"],
                 ]],
                 "ClaimInput": ["type": "object", "properties": ["task": ["type": "string", "description": "only this task"]]],
                 "DecisionInput": ["type": "object", "required": ["action"], "properties": [

@@ -33,7 +33,7 @@ extension Request {
         return try Self.parse(buffer, maxDepth: maxDepth)
     }
 
-    /// The body is parsed as JSON whatever Content-Type says: `curl -d` sends form-urlencoded by default.
+    /// RequestHygieneMiddleware has already refused bodies whose Content-Type is not JSON.
     private static func parse(_ buffer: ByteBuffer, maxDepth: Int) throws -> JSONValue {
         do {
             return try buffer.withUnsafeReadableBytes { try JSONParser.parse($0, options: .init(maxDepth: maxDepth)) }
@@ -54,6 +54,8 @@ extension Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
         if let retry = problem.retryAfter { headers[.retryAfter] = String(retry) }
+        if let allow = problem.allow { headers[.allow] = allow }
+        headers[.cacheControl] = "no-store"
         return Response(status: .init(code: problem.status), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(problem.json))))
     }

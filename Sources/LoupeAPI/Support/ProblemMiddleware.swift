@@ -8,6 +8,8 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = LoupeRequestContext
     /// Recognises storage failures (e.g. database down → 503) without this module knowing the driver.
     let classify: @Sendable (any Error) -> Problem?
+    /// Known paths and their methods, for 405 answers.
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -15,6 +17,15 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let problem as Problem {
             return .problem(problem)
         } catch let error as HTTPError {
+            if error.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
+                    var problem = Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed",
+                                          detail: "\(request.method) is not supported on \(request.uri.path); use \(allowed.joined(separator: ", "))")
+                    problem.allow = allowed.joined(separator: ", ")
+                    return .problem(problem)
+                }
+            }
             return .problem(Self.problem(for: error, request: request))
         } catch let error as NIOTooManyBytesError {
             // Every route that reads a body reads it with a limit (`collectBody(upTo:)`).
@@ -58,6 +69,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[Self.referrerPolicy] = "no-referrer"
+        // API answers carry items, keys, secrets and sessions: no cache (browser or proxy) may keep them.
+        let path = request.uri.path
+        if response.headers[.cacheControl] == nil, path.hasPrefix("/v1/") || path == "/metrics" || path == "/setup" {
+            response.headers[.cacheControl] = "no-store"
+        }
         return response
     }
 }

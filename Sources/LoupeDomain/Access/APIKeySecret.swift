@@ -10,6 +10,9 @@ public enum APIKeySecret {
         return "lp_" + String((0..<32).map { _ in alphabet[Int(rng.next(upperBound: UInt32(alphabet.count)))] })
     }
 
+    /// A secret that signs per-item callbacks (`whsec_…`), one per key.
+    public static func callbackSecret() -> String { generate().replacingOccurrences(of: "lp_", with: "whsec_") }
+
     /// A fast hash is enough: keys are high-entropy, unlike passwords.
     public static func hash(_ key: String) -> String {
         SHA256.hash(data: Array(key.utf8)).map { byte in

@@ -12,14 +12,31 @@ public struct Principal: Sendable, Hashable {
     public let name: String
     public let role: Role
     public let kind: Kind
+    /// The tasks this caller may touch (a scoped API key); nil for every task.
+    public let tasks: Set<String>?
 
-    public init(id: String, name: String, role: Role, kind: Kind) {
+    public init(id: String, name: String, role: Role, kind: Kind, tasks: Set<String>? = nil) {
         self.id = id
         self.name = name
         self.role = role
         self.kind = kind
+        self.tasks = tasks
     }
 
-    /// How decisions and history name this caller, e.g. "key:ingest-bot".
-    public var actor: String { "\(kind.rawValue):\(name)" }
+    /// Whether this caller may see and submit items of `task`.
+    public func mayUse(task: String) -> Bool { tasks?.contains(task) ?? true }
+
+    /// 403 naming the caller's tasks when `task` is outside them.
+    public func requireTask(_ task: String) throws(Problem) {
+        guard mayUse(task: task) else {
+            throw Problem.forbidden("this key is limited to the tasks \((tasks ?? []).sorted().joined(separator: ", ")); '\(task)' is not one of them")
+        }
+    }
+
+    /// Who decided and who holds leases is for analysts and admins; upstream systems and reviewers see "reviewer".
+    public var seesReviewers: Bool { role == .analyst || role == .admin }
+
+    /// How leases, decisions and history name this caller: a stable id ("key:<key id>", "user:<email>").
+    /// A key's display name is not unique, so it is never an identity.
+    public var actor: String { kind == .apiKey ? "key:\(id)" : "user:\(name)" }
 }

@@ -44,8 +44,11 @@ public struct APIKeyInfo: Sendable {
     public let role: Role
     public let createdAt: Date
     public let revokedAt: Date?
+    /// The tasks the key is limited to; nil for every task.
+    public let tasks: [String]?
 
-    public init(id: UUID, name: String, role: Role, createdAt: Date, revokedAt: Date?) {
+    public init(id: UUID, name: String, role: Role, createdAt: Date, revokedAt: Date?, tasks: [String]? = nil) {
+        self.tasks = tasks
         self.id = id
         self.name = name
         self.role = role
@@ -55,6 +58,7 @@ public struct APIKeyInfo: Sendable {
 
     public var json: JSONValue {
         ["id": .string(id.uuidString.lowercased()), "name": .string(name), "role": .string(role.rawValue),
-         "created_at": .string(Timestamp.string(createdAt)), "revoked_at": revokedAt.map { .string(Timestamp.string($0)) } ?? .null]
+         "created_at": .string(Timestamp.string(createdAt)), "revoked_at": revokedAt.map { .string(Timestamp.string($0)) } ?? .null,
+         "tasks": tasks.map { .array($0.map(JSONValue.string)) } ?? .null]
     }
 }

@@ -72,10 +72,15 @@ public struct ItemRecord: Sendable {
         self.auditVerdict = auditVerdict
     }
 
-    public var json: JSONValue {
+    public var json: JSONValue { json(revealingReviewers: true) }
+
+    /// The item as a caller may see it: without `revealingReviewers`, a person's or key's identity in the
+    /// decision and lease becomes "reviewer" (automatic actors such as "auto" stay).
+    public func json(revealingReviewers reveal: Bool) -> JSONValue {
         func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func who(_ actor: String?) -> JSONValue { opt(reveal ? actor : actor.map(ReviewerIdentity.shown)) }
         let decisionJSON: JSONValue = decision.map {
-            ["action": .string($0.action), "by": .string($0.by), "at": .string(Timestamp.string($0.at)), "reason": opt($0.reason)]
+            ["action": .string($0.action), "by": who($0.by), "at": .string(Timestamp.string($0.at)), "reason": opt($0.reason)]
         } ?? .null
         return [
             "id": .string(id.uuidString.lowercased()), "task": .string(task), "external_id": opt(externalID),
@@ -86,7 +91,7 @@ public struct ItemRecord: Sendable {
             "auto_approved_at": autoApprovedAt.map { .string(Timestamp.string($0)) } ?? .null,
             "audit_verdict": opt(auditVerdict),
             "queue": opt(queueState),
-            "lease": queueState == "leased" ? ["holder": opt(leaseHolder), "expires_at": leaseExpiresAt.map { .string(Timestamp.string($0)) } ?? .null] : .null,
+            "lease": queueState == "leased" ? ["holder": who(leaseHolder), "expires_at": leaseExpiresAt.map { .string(Timestamp.string($0)) } ?? .null] : .null,
         ]
     }
 }
@@ -106,4 +111,12 @@ public struct IntakeResult: Sendable {
     }
 
     public var json: JSONValue { ["id": .string(id.uuidString.lowercased()), "status": .string(status.rawValue), "reasons": reasons] }
+}
+
+/// Hides who reviewed from callers who may not know it (upstream systems, other reviewers).
+public enum ReviewerIdentity {
+    /// "key:…" and "user:…" become "reviewer"; automatic actors ("auto", "system:…") are shown as they are.
+    public static func shown(_ actor: String) -> String {
+        actor.hasPrefix("key:") || actor.hasPrefix("user:") ? "reviewer" : actor
+    }
 }

@@ -22,7 +22,7 @@ public struct ItemSubmission: Sendable {
     ]
 
     /// Parses one intake object; `field` prefixes names in errors (e.g. "items[3]").
-    public static func parse(_ body: JSONValue, prefix: String = "") throws(Problem) -> ItemSubmission {
+    public static func parse(_ body: JSONValue, prefix: String = "", destinations: DestinationPolicy) throws(Problem) -> ItemSubmission {
         var r = try FieldReader(body, prefix: prefix)
         r.rejectUnknown(allowed: fields)
         let task = r.string("task", required: true, maxLength: 64)
@@ -39,9 +39,8 @@ public struct ItemSubmission: Sendable {
         }
         let priority = r.integer("priority", in: -1000...1000) ?? 0
         let callbackURL = r.string("callback_url", maxLength: 2000)
-        if let url = callbackURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
-            r.error("callback_url", "must be an http:// or https:// URL")
-        }
+        // Literal addresses are refused here; names are resolved and checked at every delivery.
+        if let url = callbackURL, let refusal = destinations.check(url: url) { r.error("callback_url", refusal) }
         guard r.errors.isEmpty, let task, let input, let output, let confidence else { throw Problem.invalid(r.errors) }
         return ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
                               fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,

@@ -16,6 +16,8 @@ public struct RoutedItem: Sendable {
 /// Filters and cursor for listing items.
 public struct ItemQuery: Sendable {
     public var task: String?
+    /// The caller's task scope: only these tasks are listed (nil = every task).
+    public var allowedTasks: [String]?
     public var status: ItemStatus?
     public var promptVersion: String?
     public var limit: Int
@@ -47,7 +49,10 @@ public protocol ItemRepository: Sendable {
 
 /// Persistence of API keys, stored as hashes.
 public protocol APIKeyRepository: Sendable {
-    func create(name: String, role: Role, now: Date) async throws -> (id: UUID, key: String)
+    /// A new key (shown once) limited to `tasks` when given, with its own callback signing secret (shown once).
+    func create(name: String, role: Role, tasks: [String]?, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String)
+    /// A fresh callback secret for the key; nil when the key does not exist or is revoked.
+    func rotateCallbackSecret(id: UUID) async throws -> String?
     func principal(forKey key: String) async throws -> Principal?
     func list() async throws -> [APIKeyInfo]
     /// False when there is no such active key.
@@ -58,4 +63,11 @@ public protocol APIKeyRepository: Sendable {
 public protocol ReadinessProbe: Sendable {
     /// nil when ready; otherwise a sentence saying what is wrong.
     func problem() async -> String?
+}
+
+extension APIKeyRepository {
+    /// A key for every task.
+    public func create(name: String, role: Role, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String) {
+        try await create(name: name, role: role, tasks: nil, now: now)
+    }
 }

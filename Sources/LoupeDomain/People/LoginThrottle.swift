@@ -6,7 +6,7 @@ public enum LoginThrottle {
     public static let maxDelay: TimeInterval = 15 * 60
 
     /// Seconds still to wait before another attempt for this email; 0 when allowed now.
-    public static func wait(failures: Int, lastFailure: Date, now: Date) -> TimeInterval {
+    public static func wait(failures: Int, lastFailure: Date, now: Date, freeAttempts: Int = freeAttempts) -> TimeInterval {
         guard failures >= freeAttempts else { return 0 }
         let delay = min(maxDelay, pow(2, Double(failures - freeAttempts)))
         return max(0, lastFailure.addingTimeInterval(delay).timeIntervalSince(now))

@@ -36,8 +36,9 @@ public protocol UserRepository: Sendable {
     func createSession(user: User, token: String, csrfToken: String, now: Date, expiresAt: Date) async throws
     func session(token: String, now: Date) async throws -> SessionInfo?
     func deleteSession(token: String) async throws
-    /// Failures so far and when the last one happened.
-    func loginFailures(email: String) async throws -> (count: Int, last: Date)?
-    func recordLoginFailure(email: String, now: Date) async throws
-    func clearLoginFailures(email: String) async throws
+    /// Counts one sign-in attempt against `subject` unless it must wait first; atomic across requests
+    /// and servers. nil when the attempt may go ahead, else the seconds still to wait.
+    func reserveLoginAttempt(subject: String, freeAttempts: Int, now: Date) async throws -> TimeInterval?
+    /// After a successful sign-in: forgets the subject's failures (`forget`) or takes back the one attempt.
+    func settleLoginAttempt(subject: String, forget: Bool) async throws
 }

@@ -30,21 +30,28 @@ public struct ItemEvent: Sendable {
     public let id: Int
     public let event: String
     public let actor: String
+    /// The display name behind `actor` (an API key's name), shown beside the id.
+    public let actorName: String?
     public let at: Date
     public let durationMs: Int?
     public let details: JSONValue
 
-    public init(id: Int, event: String, actor: String, at: Date, durationMs: Int?, details: JSONValue) {
+    public init(id: Int, event: String, actor: String, actorName: String? = nil, at: Date, durationMs: Int?, details: JSONValue) {
         self.id = id
         self.event = event
         self.actor = actor
+        self.actorName = actorName
         self.at = at
         self.durationMs = durationMs
         self.details = details
     }
 
-    public var json: JSONValue {
-        ["id": .int(id), "event": .string(event), "actor": .string(actor), "at": .string(Timestamp.string(at)),
+    /// The event as `viewer` may see it: other people's and keys' identities only for those who see reviewers.
+    public func json(for viewer: Principal?) -> JSONValue {
+        let reveal = viewer.map { $0.seesReviewers || $0.actor == actor } ?? true
+        return ["id": .int(id), "event": .string(event), "actor": .string(reveal ? actor : ReviewerIdentity.shown(actor)),
+         "actor_name": reveal ? actorName.map(JSONValue.string) ?? .null : .null,
+         "at": .string(Timestamp.string(at)),
          "duration_ms": durationMs.map { .int($0) } ?? .null, "details": details]
     }
 }

@@ -26,9 +26,15 @@ public struct FieldReader {
         }
     }
 
+    /// The raw value of `field`; a number PostgreSQL could not store anywhere inside it is an error
+    /// naming its pointer, so such input is a 422 (and in a batch fails only its own item).
     public mutating func value(_ field: String, required: Bool) -> JSONValue? {
         guard let v = object[field] else {
             if required { error(field, "is required") }
+            return nil
+        }
+        if let bad = StorableNumbers.firstProblem(in: v) {
+            error(field + bad.pointer, bad.message)
             return nil
         }
         return v

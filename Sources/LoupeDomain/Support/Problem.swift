@@ -10,6 +10,10 @@ public struct Problem: Error, Sendable, Equatable {
     public var errors: [FieldError]
     /// Seconds a client should wait before retrying (sent as Retry-After).
     public var retryAfter: Int?
+    /// Methods the path supports (sent as Allow with a 405).
+    public var allow: String?
+    /// Extra members of the problem document (e.g. `errors[].pointer` of invalid-output).
+    public var extensions: JSONObject = [:]
 
     /// One invalid field of a request body.
     public struct FieldError: Sendable, Equatable {
@@ -36,6 +40,7 @@ public struct Problem: Error, Sendable, Equatable {
         if !errors.isEmpty {
             o["errors"] = .array(errors.map { ["field": .string($0.field), "message": .string($0.message)] })
         }
+        for (key, value) in extensions { o[key] = value }
         return .object(o)
     }
 

@@ -6,6 +6,7 @@ import LoupeJSON
 public struct TaskDefinition: Sendable, Equatable {
     public static let defaultThreshold = 0.85
     public static let defaultLeaseSeconds = 600
+    public static let defaultMaxLeases = 3
 
     public var name: String
     public var outputSchema: JSONValue
@@ -16,6 +17,8 @@ public struct TaskDefinition: Sendable, Equatable {
     public var leaseSeconds: Int
     /// Keep human approvals of pending items as positive few-shot examples (corrections always are).
     public var approvalsAsExamples: Bool
+    /// Leases of this task one reviewer may hold at once.
+    public var maxLeases: Int = defaultMaxLeases
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -48,7 +51,8 @@ public struct TaskDefinition: Sendable, Equatable {
             throw Problem.invalid(field: "name", "task names are 1–64 ASCII letters, digits, '_', '.' or '-', starting with a letter or digit")
         }
         var r = try FieldReader(body)
-        r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples"])
+        r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
+                          "max_leases"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -61,13 +65,16 @@ public struct TaskDefinition: Sendable, Equatable {
             if case .string(let s) = v, s.count <= 20_000 { instructions = s } else { r.error("instructions", "must be a string of at most 20000 characters") }
         }
         let lease = r.integer("lease_seconds", in: 10...86_400) ?? defaultLeaseSeconds
+        let maxLeases = r.integer("max_leases", in: 1...100) ?? defaultMaxLeases
         var approvals = false
         if let v = r.value("approvals_as_examples", required: false), !v.isNull {
             if let b = v.boolValue { approvals = b } else { r.error("approvals_as_examples", "must be true or false") }
         }
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
-        return TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
-                              auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
+        var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
+                                  auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
+        task.maxLeases = maxLeases
+        return task
     }
 
     public var json: JSONValue {
@@ -77,10 +84,19 @@ public struct TaskDefinition: Sendable, Equatable {
             "name": .string(name), "output_schema": outputSchema, "threshold": .double(threshold),
             "field_thresholds": .object(thresholds), "audit_rate": .double(auditRate),
             "instructions": .string(instructions), "lease_seconds": .int(leaseSeconds),
-            "approvals_as_examples": .bool(approvalsAsExamples),
+            "approvals_as_examples": .bool(approvalsAsExamples), "max_leases": .int(maxLeases),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }
         return .object(o)
+    }
+
+    /// Field-threshold pointers the schema does not declare: accepted (the output may still carry them), but
+    /// most likely a typo, so the answer says so.
+    public var warnings: [String] {
+        fieldThresholds.keys.sorted().compactMap { pointer in
+            SchemaPaths.declares(outputSchema, pointer: pointer) ? nil
+                : "field_thresholds \(pointer): the output_schema declares no such field; check the spelling"
+        }
     }
 }

@@ -28,14 +28,18 @@ public struct Webhook: Sendable {
     }
 
     /// Validates `{url, secret?, events}`; a missing secret is generated (and shown once).
-    public static func parse(_ body: JSONValue) throws(Problem) -> (url: String, secret: String, events: [String]) {
+    public static let minSecretBytes = 24
+
+    public static func parse(_ body: JSONValue, policy: DestinationPolicy) throws(Problem) -> (url: String, secret: String, events: [String]) {
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["url", "secret", "events"])
         let url = r.string("url", required: true, maxLength: 2000)
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
-            r.error("url", "must be an http:// or https:// URL")
+        if let url, let refusal = policy.check(url: url) { r.error("url", refusal) }
+        let given = r.string("secret", maxLength: 200)
+        if let given, given.utf8.count < minSecretBytes {
+            r.error("secret", "must be at least \(minSecretBytes) bytes (a short secret can be guessed); omit it to have one generated")
         }
-        let secret = r.string("secret", maxLength: 200) ?? APIKeySecret.generate().replacingOccurrences(of: "lp_", with: "whsec_")
+        let secret = given ?? APIKeySecret.generate().replacingOccurrences(of: "lp_", with: "whsec_")
         var events: [String] = []
         if let v = r.value("events", required: true) {
             if let list = v.arrayValue?.compactMap(\.stringValue), list.count == v.arrayValue?.count, !list.isEmpty,

@@ -55,6 +55,4 @@ public protocol WebhookRepository: Sendable {
     func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery]
     /// Records an attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil; updates the breaker.
     func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws
-    /// The secret per-item callbacks are signed with.
-    func callbackSecret() async throws -> String
 }

@@ -15,6 +15,8 @@ public struct ServeConfiguration: Sendable {
     public var bcryptCost: UInt8
     public var leaseRescueInterval: Duration
     public var webhooks = WebhookDispatcher.Settings()
+    /// Public URL, trusted proxies, allowed webhook destinations, metrics token, sign-in limits.
+    public var security = SecuritySettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
                 bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
@@ -32,17 +34,23 @@ public struct ServeConfiguration: Sendable {
 public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
                                     clock: any LoupeClock = SystemClock()) -> APIDependencies {
-        APIDependencies(tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
-                        examples: store.examples, export: store.export, webhooks: store.webhooks,
-                        passwords: PasswordHasher(cost: configuration.bcryptCost), readiness: store.readiness, clock: clock,
-                        limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
-                        staticDirectory: LoupeHome.webStatic(configuration.home))
+        var deps = APIDependencies(
+            tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
+            examples: store.examples, export: store.export, webhooks: store.webhooks,
+            passwords: PasswordHasher(cost: configuration.bcryptCost,
+                                      capacity: configuration.security.passwordWorkers + configuration.security.passwordQueue),
+            readiness: store.readiness, clock: clock, limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
+            staticDirectory: LoupeHome.webStatic(configuration.home))
+        deps.security = configuration.security
+        return deps
     }
 
     public static func build(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
                              logger: Logger) -> some ApplicationProtocol {
         let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock))
         let wakeups = DeliveryWakeups(location: store.location, logger: logger)
+        var webhookSettings = configuration.webhooks
+        if webhookSettings.destinations == nil { webhookSettings.destinations = configuration.security.destinations }
         return Application(
             router: router,
             server: .http1(additionalChannelHandlers: [FlushBeforeClose()]),
@@ -51,7 +59,7 @@ public enum LoupeApplication {
                        LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),
                        wakeups,
                        WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: wakeups.signals,
-                                         settings: configuration.webhooks, logger: logger)],
+                                         settings: webhookSettings, logger: logger)],
             logger: logger)
     }
 }

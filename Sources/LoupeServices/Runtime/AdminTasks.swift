@@ -7,9 +7,12 @@ import ServiceLifecycle
 
 /// One-off administrative work for the CLI, run against a short-lived pool.
 public enum AdminTasks {
-    public static func createKey(session: DatabaseSession, name: String, role: Role, logger: Logger) async throws -> String {
+    /// A new key (and its callback secret), limited to `tasks` when given.
+    public static func createKey(session: DatabaseSession, name: String, role: Role, tasks: [String]? = nil,
+                                 logger: Logger) async throws -> (key: String, callbackSecret: String) {
         try await withStore(session, logger: logger) { store in
-            try await store.keys.create(name: name, role: role, now: Date()).key
+            let created = try await store.keys.create(name: name, role: role, tasks: tasks, now: Date())
+            return (created.key, created.callbackSecret)
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import LoupeAPI
 import LoupeDomain
 import LoupeJSON
 import NIOCore
@@ -17,6 +18,9 @@ public struct WebhookDispatcher: Service {
         public var timeoutSeconds: Double = 10
         var timeout: TimeAmount { .milliseconds(Int64(timeoutSeconds * 1000)) }
         public var batch = 16
+        /// Where deliveries may go, checked again at every connect after DNS (rebinding); nil = the policy
+        /// intake and registration use (`SecuritySettings.destinations`).
+        public var destinations: DestinationPolicy?
         public init() {}
     }
 
@@ -38,7 +42,6 @@ public struct WebhookDispatcher: Service {
     }
 
     public func run() async throws {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         let doorbell = Doorbell()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -47,7 +50,7 @@ public struct WebhookDispatcher: Service {
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
-                        await self.drain(http)
+                        await self.drain()
                         await doorbell.wait(timeout: self.settings.pollInterval)
                     }
                 }
@@ -55,11 +58,10 @@ public struct WebhookDispatcher: Service {
             await group.next()
             group.cancelAll()
         }
-        try? await http.shutdown()
     }
 
     /// Sends due deliveries until none is left.
-    func drain(_ http: HTTPClient) async {
+    func drain() async {
         while !Task.isCancelled {
             let due: [DueDelivery]
             do {
@@ -71,12 +73,12 @@ public struct WebhookDispatcher: Service {
             }
             if due.isEmpty { return }
             await withTaskGroup(of: Void.self) { group in
-                for delivery in due { group.addTask { await self.send(delivery, http) } }
+                for delivery in due { group.addTask { await self.send(delivery) } }
             }
         }
     }
 
-    func send(_ delivery: DueDelivery, _ http: HTTPClient) async {
+    func send(_ delivery: DueDelivery) async {
         let outcome: AttemptOutcome
         let started = ContinuousClock.now
         func elapsed() -> Int {
@@ -85,7 +87,9 @@ public struct WebhookDispatcher: Service {
         }
         do {
             guard let item = try await items.get(delivery.itemID) else { throw DispatchError("item \(delivery.itemID) is gone") }
-            let body = JSONWriter.bytes(["event": .string(delivery.event), "item": item.json])
+            // Per-item callbacks go to the upstream system, which does not learn who reviewed; webhooks are the admin's.
+            let body = JSONWriter.bytes(["event": .string(delivery.event),
+                                         "item": item.json(revealingReviewers: delivery.webhookID != nil)])
             let timestamp = Int(clock.now().timeIntervalSince1970)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
@@ -95,13 +99,11 @@ public struct WebhookDispatcher: Service {
             request.headers.add(name: "Loupe-Event", value: delivery.event)
             request.headers.add(name: "Loupe-Signature", value: WebhookSignature.header(secret: delivery.secret, timestamp: timestamp, body: body))
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await http.execute(request, timeout: settings.timeout)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            let status = Int(response.status.code)
+            let status = try await post(request, to: delivery.url)
             outcome = AttemptOutcome(status: status, error: (200..<300).contains(status) ? nil : "receiver answered \(status)",
                                      durationMs: elapsed())
         } catch {
-            outcome = AttemptOutcome(status: nil, error: String(describing: error).prefix(500).description, durationMs: elapsed())
+            outcome = AttemptOutcome(status: nil, error: DeliveryFailure.describe(error), durationMs: elapsed())
         }
         let now = clock.now()
         let retryAt = outcome.succeeded ? nil : settings.retry.nextAttempt(after: delivery.attempts, createdAt: delivery.createdAt, now: now)
@@ -115,6 +117,41 @@ public struct WebhookDispatcher: Service {
             logger.info("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "error": "\(outcome.error ?? "")",
                                                              "next": "\(retryAt.map(Timestamp.string) ?? "gave up")"])
         }
+    }
+}
+
+extension WebhookDispatcher {
+    /// Sends to the address this delivery's host resolves to now, pinned for the connection (AsyncHTTPClient's
+    /// dnsOverride keeps the URL's name for Host and TLS), so a name cannot be checked as public and then
+    /// re-resolved to an internal address.
+    func post(_ request: HTTPClientRequest, to url: String) async throws -> Int {
+        let (host, address) = try await HostResolver.allowedAddress(for: url, policy: settings.destinations ?? DestinationPolicy())
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        if IPAddress(host) == nil { configuration.dnsOverride = [host: address.description] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let response = try await client.execute(request, timeout: settings.timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            try? await client.shutdown()
+            return Int(response.status.code)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+/// What admins see of a failed attempt: the class of failure, never errno or resolver detail that
+/// would turn delivery logs into a port scanner.
+enum DeliveryFailure {
+    static func describe(_ error: any Error) -> String {
+        if let refused = error as? DestinationRefused { return "destination refused: \(refused.reason)" }
+        if let dispatch = error as? DispatchError { return dispatch.description }
+        let text = String(describing: error).lowercased()
+        if text.contains("timeout") || text.contains("deadline") { return "timeout" }
+        if text.contains("refused") { return "connection refused" }
+        if text.contains("tls") || text.contains("ssl") || text.contains("certificate") || text.contains("handshake") { return "TLS handshake failed" }
+        return "connection failed"
     }
 }
 

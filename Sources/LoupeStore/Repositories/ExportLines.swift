@@ -26,9 +26,12 @@ enum ExportLines {
         || ',"reviewer":' || to_json(decided_by)::text || ',"decided_at":"' || \(decidedAt) || E'"}\\n'
         """
 
-    /// RFC 4180: a cell holding a comma, quote or line break is quoted, with its quotes doubled.
+    /// RFC 4180: a cell holding a comma, quote or line break is quoted, with its quotes doubled. A cell a
+    /// spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`
+    /// first (OWASP CSV injection); JSONL and chat exports stay byte-exact.
     static func cell(_ value: String) -> String {
-        #"CASE WHEN \#(value) ~ '[",\r\n]' THEN '"' || replace(\#(value), '"', '""') || '"' ELSE \#(value) END"#
+        let guarded = #"CASE WHEN left(\#(value), 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || \#(value) ELSE \#(value) END"#
+        return #"CASE WHEN \#(value) ~ '[",\r\n]' THEN '"' || replace(\#(guarded), '"', '""') || '"' ELSE \#(guarded) END"#
     }
 
     static let csv = [

@@ -10,7 +10,8 @@ struct IntakeStatement: PostgresPreparedStatement {
         WITH inserted AS (
             INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                field_confidence, model, prompt_version, metadata, reasons, final_output,
-                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url)
+                               decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url,
+                               callback_actor)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
                    output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
                    NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
@@ -19,7 +20,7 @@ struct IntakeStatement: PostgresPreparedStatement {
                    CASE WHEN status = 'approved' THEN 'auto' END,
                    CASE WHEN status = 'approved' THEN $1::timestamptz END,
                    CASE WHEN status = 'approved' THEN $1::timestamptz END,
-                   $1, $1, NULLIF(callback_url, '')
+                   $1, $1, NULLIF(callback_url, ''), CASE WHEN callback_url <> '' THEN $2 END
             FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[], $9::int8[], $10::text[],
                         $11::text[], $12::float8[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
                  AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,

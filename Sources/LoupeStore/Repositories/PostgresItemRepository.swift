@@ -90,6 +90,7 @@ public struct PostgresItemRepository: ItemRepository {
             sql += clause.replacingOccurrences(of: "$?", with: "$\(binds.count)")
         }
         if let task = query.task { try bind(" AND task = $?", task) }
+        if let allowed = query.allowedTasks { try bind(" AND task = ANY ($?::text[])", allowed) }
         if let status = query.status { try bind(" AND status = $?", status.rawValue) }
         if let version = query.promptVersion { try bind(" AND prompt_version = $?", version) }
         if let after = query.after { try bind(query.descending ? " AND id < $?" : " AND id > $?", after) }

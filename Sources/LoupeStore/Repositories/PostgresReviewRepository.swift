@@ -15,9 +15,15 @@ public struct PostgresReviewRepository: ReviewRepository {
 
     public func claim(actor: String, task: String?, now: Date) async throws -> ClaimedItem? {
         let query: PostgresQuery = """
-            WITH candidate AS (
+            WITH full_tasks AS (
+                -- Tasks where this reviewer already holds as many leases as the task allows.
+                SELECT l.task FROM items l JOIN tasks t ON t.name = l.task
+                WHERE l.queue_state = 'leased' AND l.lease_holder = \(actor)
+                GROUP BY l.task, t.max_leases HAVING count(*) >= t.max_leases
+            ), candidate AS (
                 SELECT id FROM items
                 WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
+                  AND task NOT IN (SELECT task FROM full_tasks)
                 ORDER BY priority DESC, audit, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED
@@ -161,11 +167,15 @@ public struct PostgresReviewRepository: ReviewRepository {
 
     public func history(id: UUID) async throws -> [ItemEvent]? {
         var events: [ItemEvent] = []
-        let rows = try await client.query(
-            "SELECT id, event, actor, at, duration_ms, details::text FROM item_events WHERE item_id = \(id) ORDER BY id",
-            logger: logger)
-        for try await (eventID, event, actor, at, duration, details) in rows.decode((Int, String, String, Date, Int?, String).self) {
-            events.append(ItemEvent(id: eventID, event: event, actor: actor, at: at, durationMs: duration,
+        let rows = try await client.query("""
+            SELECT e.id, e.event, e.actor, coalesce(k.name, u.email), e.at, e.duration_ms, e.details::text
+            FROM item_events e
+            LEFT JOIN api_keys k ON e.actor LIKE 'key:%' AND k.id::text = substr(e.actor, 5)
+            LEFT JOIN users u ON e.actor LIKE 'user:%' AND u.email = substr(e.actor, 6)
+            WHERE e.item_id = \(id) ORDER BY e.id
+            """, logger: logger)
+        for try await (eventID, event, actor, name, at, duration, details) in rows.decode((Int, String, String, String?, Date, Int?, String).self) {
+            events.append(ItemEvent(id: eventID, event: event, actor: actor, actorName: name, at: at, durationMs: duration,
                                     details: (try? JSONParser.parse(details)) ?? .null))
         }
         if events.isEmpty {

@@ -17,7 +17,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).name AS \(p)name, \(a).output_schema::text AS \(p)output_schema, \(a).threshold AS \(p)threshold,
         \(a).field_thresholds::text AS \(p)field_thresholds, \(a).audit_rate AS \(p)audit_rate,
         \(a).instructions AS \(p)instructions, \(a).lease_seconds AS \(p)lease_seconds,
-        \(a).approvals_as_examples AS \(p)approvals_as_examples,
+        \(a).approvals_as_examples AS \(p)approvals_as_examples, \(a).max_leases AS \(p)max_leases,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -27,14 +27,15 @@ public struct PostgresTaskRepository: TaskRepository {
         for (k, v) in task.fieldThresholds { thresholds[k] = .double(v) }
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
-                               approvals_as_examples, created_at, updated_at)
+                               approvals_as_examples, created_at, updated_at, max_leases)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
-                    \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now))
+                    \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
                 instructions = EXCLUDED.instructions, lease_seconds = EXCLUDED.lease_seconds,
-                approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at
+                approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at,
+                max_leases = EXCLUDED.max_leases
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         for try await (createdAt, updatedAt, inserted) in rows.decode((Date, Date, Bool).self) {
@@ -69,11 +70,13 @@ public struct PostgresTaskRepository: TaskRepository {
         if case .object(let o) = try r.json(p + "field_thresholds") {
             for (k, v) in o { thresholds[k] = v.doubleValue }
         }
-        return TaskDefinition(
+        var task = TaskDefinition(
             name: try r.value(p + "name"), outputSchema: try r.json(p + "output_schema"), threshold: try r.value(p + "threshold"),
             fieldThresholds: thresholds, auditRate: try r.value(p + "audit_rate"), instructions: try r.value(p + "instructions"),
             leaseSeconds: try r.value(p + "lease_seconds"), approvalsAsExamples: try r.value(p + "approvals_as_examples"),
             createdAt: try r.value(p + "created_at"),
             updatedAt: try r.value(p + "updated_at"))
+        task.maxLeases = try r.value(p + "max_leases")
+        return task
     }
 }

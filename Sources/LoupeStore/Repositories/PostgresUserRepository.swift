@@ -56,21 +56,29 @@ public struct PostgresUserRepository: UserRepository {
         try await client.query("DELETE FROM sessions WHERE token_hash = \(APIKeySecret.hash(token))", logger: logger)
     }
 
-    public func loginFailures(email: String) async throws -> (count: Int, last: Date)? {
-        let rows = try await client.query(
-            "SELECT failures, last_failed FROM login_failures WHERE email = \(email.lowercased())", logger: logger)
-        for try await (count, last) in rows.decode((Int, Date).self) { return (count, last) }
-        return nil
-    }
-
-    public func recordLoginFailure(email: String, now: Date) async throws {
-        try await client.query("""
-            INSERT INTO login_failures (email, failures, last_failed) VALUES (\(email.lowercased()), 1, \(now))
-            ON CONFLICT (email) DO UPDATE SET failures = login_failures.failures + 1, last_failed = EXCLUDED.last_failed
+    public func reserveLoginAttempt(subject: String, freeAttempts: Int, now: Date) async throws -> TimeInterval? {
+        // The row lock of ON CONFLICT serialises concurrent attempts; the WHERE refuses while the subject
+        // waits (1, 2, 4 … s after its free attempts, up to the maximum), so no row comes back.
+        let rows = try await client.query("""
+            INSERT INTO login_throttle AS t (subject, failures, last_failed) VALUES (\(subject), 1, \(now))
+            ON CONFLICT (subject) DO UPDATE SET failures = t.failures + 1, last_failed = EXCLUDED.last_failed
+            WHERE t.failures < \(freeAttempts)
+               OR t.last_failed + make_interval(secs => least(\(LoginThrottle.maxDelay), power(2, t.failures - \(freeAttempts)))) <= \(now)
+            RETURNING failures
             """, logger: logger)
+        for try await _ in rows { return nil }
+        let waiting = try await client.query("SELECT failures, last_failed FROM login_throttle WHERE subject = \(subject)", logger: logger)
+        for try await (failures, last) in waiting.decode((Int, Date).self) {
+            return max(1, LoginThrottle.wait(failures: failures, lastFailure: last, now: now, freeAttempts: freeAttempts))
+        }
+        return 1
     }
 
-    public func clearLoginFailures(email: String) async throws {
-        try await client.query("DELETE FROM login_failures WHERE email = \(email.lowercased())", logger: logger)
+    public func settleLoginAttempt(subject: String, forget: Bool) async throws {
+        if forget {
+            try await client.query("DELETE FROM login_throttle WHERE subject = \(subject)", logger: logger)
+        } else {
+            try await client.query("UPDATE login_throttle SET failures = greatest(0, failures - 1) WHERE subject = \(subject)", logger: logger)
+        }
     }
 }

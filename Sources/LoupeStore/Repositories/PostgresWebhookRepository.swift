@@ -83,7 +83,8 @@ public struct PostgresWebhookRepository: WebhookRepository {
 
     public func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery] {
         // Webhook deliveries use their endpoint's URL, secret and breaker; per-item callbacks carry their own
-        // URL and are signed with the server's callback secret.
+        // URL and are signed with the callback secret of the key that submitted the item (the server-wide
+        // secret only for items from before per-key secrets).
         let rows = try await client.query("""
             WITH claimed AS (
                 UPDATE webhook_deliveries d SET state = 'delivering', attempts = d.attempts + 1,
@@ -97,9 +98,11 @@ public struct PostgresWebhookRepository: WebhookRepository {
                     FOR UPDATE OF d2 SKIP LOCKED)
                 RETURNING d.*
             )
-            SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, s.value), c.event, c.item_id, c.attempts,
-                   c.created_at, coalesce(w.consecutive_failures, 0)
+            SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, k.callback_secret, s.value), c.event, c.item_id,
+                   c.attempts, c.created_at, coalesce(w.consecutive_failures, 0)
             FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id
+            LEFT JOIN items i ON c.webhook_id IS NULL AND i.id = c.item_id
+            LEFT JOIN api_keys k ON i.callback_actor LIKE 'key:%' AND k.id::text = substr(i.callback_actor, 5)
             CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
             """, logger: logger)
         var due: [DueDelivery] = []
@@ -111,12 +114,6 @@ public struct PostgresWebhookRepository: WebhookRepository {
         return due
     }
 
-    public func callbackSecret() async throws -> String {
-        for try await value in try await client.query("SELECT value FROM settings WHERE key = 'callback_secret'", logger: logger).decode(String.self) {
-            return value
-        }
-        throw StoreError.configuration("the callback secret is missing; run loupe migrate")
-    }
 
     public func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws {
         let state = outcome.succeeded ? "delivered" : (retryAt == nil ? "failed" : "pending")

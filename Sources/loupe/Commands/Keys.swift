@@ -13,6 +13,8 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key and print it (only its hash is stored).")
         @Option(help: "A name that says who uses the key.") var name: String
         @Option(help: "ingest | reviewer | analyst | admin") var role: String
+        @Option(name: .customLong("task"), help: "Limit the key to this task; repeatable. Without it the key covers every task.")
+        var tasks: [String] = []
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -24,9 +26,12 @@ struct Keys: AsyncParsableCommand {
             let logger = Logs.make("loupe")
             let session = try await database.open(exclusive: false, logger: logger)
             defer { session.close() }
-            let key = try await AdminTasks.createKey(session: session, name: name, role: Role(rawValue: role)!, logger: logger)
-            print("created \(role) key '\(name)'; store it now, it cannot be shown again:")
-            print(key)
+            let created = try await AdminTasks.createKey(session: session, name: name, role: Role(rawValue: role)!,
+                                                         tasks: tasks.isEmpty ? nil : tasks, logger: logger)
+            let scope = tasks.isEmpty ? "every task" : "tasks " + tasks.joined(separator: ", ")
+            print("created \(role) key '\(name)' for \(scope); store it now, it cannot be shown again.")
+            print("callback secret (verifies callbacks of items this key submits): \(created.callbackSecret)")
+            print(created.key)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import LoupeAPI
+import LoupeDomain
 import LoupeServices
 import LoupeStore
 
@@ -10,6 +12,11 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("webhook-allow-cidr"),
+            help: "Allow webhook/callback destinations in this range (e.g. 127.0.0.0/8); repeatable. Adds to LOUPE_WEBHOOK_ALLOW_CIDRS.")
+    var webhookAllowCIDRs: [String] = []
+    @Option(help: "The URL people reach Loupe at (LOUPE_PUBLIC_URL); https makes session cookies Secure.") var publicURL: String?
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on /metrics (LOUPE_METRICS_TOKEN).") var metricsToken: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -25,6 +32,7 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_WEBHOOK_RETRY_BASE_MS"].flatMap(Double.init) { configuration.webhooks.retry.base = v / 1000 }
         if let v = env["LOUPE_WEBHOOK_MAX_AGE_S"].flatMap(Double.init) { configuration.webhooks.retry.maxAge = v }
         if let v = env["LOUPE_WEBHOOK_BREAKER_OPEN_S"].flatMap(Double.init) { configuration.webhooks.breaker.baseOpen = v }
+        configuration.security = try securitySettings(env)
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
                                   maxConnections: configuration.maxConnections, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)
@@ -35,5 +43,20 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         session.close()
+    }
+
+    func securitySettings(_ env: [String: String]) throws -> SecuritySettings {
+        var security = SecuritySettings()
+        let allow = CIDR.list(([env["LOUPE_WEBHOOK_ALLOW_CIDRS"] ?? ""] + webhookAllowCIDRs).joined(separator: ","))
+        let proxies = CIDR.list(env["LOUPE_TRUSTED_PROXIES"] ?? "")
+        let invalid = allow.invalid + proxies.invalid
+        guard invalid.isEmpty else {
+            throw ValidationError("not an address range: \(invalid.joined(separator: ", ")) (write e.g. 127.0.0.0/8 or ::1/128)")
+        }
+        security.destinations = DestinationPolicy(allowed: allow.ranges)
+        security.trustedProxies = proxies.ranges
+        security.publicURL = publicURL ?? env["LOUPE_PUBLIC_URL"]
+        security.metricsToken = metricsToken ?? env["LOUPE_METRICS_TOKEN"]
+        return security
     }
 }

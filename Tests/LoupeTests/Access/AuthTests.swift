@@ -41,7 +41,7 @@ import Testing
         (.get, "/v1/tasks/t/stats", [.analyst, .admin]),
         (.get, "/v1/keys", [.admin]),
         (.post, "/v1/webhooks", [.admin]),
-        (.get, "/v1/callback-secret", [.ingest, .admin]),
+        (.post, "/v1/callback-secret", [.ingest, .admin]),
         (.get, "/v1/webhooks", [.admin]),
         (.delete, "/v1/webhooks/00000000-0000-7000-8000-000000000000", [.admin]),
         (.get, "/v1/webhooks/00000000-0000-7000-8000-000000000000/deliveries", [.admin]),

@@ -28,7 +28,7 @@ import Testing
             #expect(today?["queued"] == 2)
             #expect(today?["corrected"] == 1)
             #expect(today?["queue_depth"] == 2)
-            #expect(stats["reviewers"]?[0]?["reviewer"] == "key:reviewer-key")
+            #expect(stats["reviewers"]?[0]?["reviewer"] == .string(f.actor(.reviewer)))
             #expect(try await f.call(.get, "/v1/tasks/none/stats", as: .analyst).status == 404)
         }
     }

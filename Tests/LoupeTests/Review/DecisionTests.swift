@@ -18,7 +18,7 @@ import Testing
             let approved = try await f.call(.post, "/v1/items/\(a)/decision", as: .reviewer, json: ["action": "approve"])
             #expect(approved.json["status"] == "approved")
             #expect(approved.json["final_output"] == ["vendor": "A", "total": 1])
-            #expect(approved.json["decision"]?["by"] == "key:reviewer-key")
+            #expect(approved.json["decision"]?["by"] == .string(f.actor(.reviewer)))
             #expect(approved.json["decision"]?["action"] == "approve")
 
             let corrected = try await f.call(.post, "/v1/items/\(b)/decision", as: .reviewer,
@@ -91,7 +91,7 @@ import Testing
             #expect(corrected.json["audit_verdict"] == "correct")
             #expect(corrected.json["auto_approved_at"]?.stringValue != nil)
             #expect(corrected.json["final_output"] == ["vendor": "Initech", "total": 1000])
-            #expect(corrected.json["decision"]?["by"] == "key:reviewer-key")
+            #expect(corrected.json["decision"]?["by"] == .string(f.actor(.reviewer)))
         }
     }
 
@@ -99,7 +99,8 @@ import Testing
         try await withLoupe { f in
             try await f.defineTask("invoice", Self.task)
             let id = try await f.submit("invoice", confidence: 0.1)
-            let other = try await f.newKey("second", role: .reviewer)
+            let second = try await f.store.keys.create(name: "second", role: .reviewer, now: f.clock.now())
+            let other = second.key
             _ = try await f.call(.post, "/v1/review/claim", as: .reviewer)
             _ = try await f.call(.post, "/v1/items/\(id)/release", as: .reviewer)
             _ = try await f.call(.post, "/v1/review/claim", as: .reviewer)
@@ -111,13 +112,15 @@ import Testing
             f.clock.advance(5)
             _ = try await f.call(.post, "/v1/items/\(id)/decision", key: other, json: ["action": "reject", "reason": "spam"])
 
-            let events = try await f.call(.get, "/v1/items/\(id)/history", as: .ingest).json["events"]?.arrayValue ?? []
+            let events = try await f.call(.get, "/v1/items/\(id)/history", as: .analyst).json["events"]?.arrayValue ?? []
             #expect(events.compactMap { $0["event"]?.stringValue } ==
                     ["received", "routed", "claimed", "released", "claimed", "expired", "claimed", "lease_extended", "decided"])
+            let secondActor = "key:" + second.id.uuidString.lowercased()
             #expect(events.compactMap { $0["actor"]?.stringValue } == [
-                "key:ingest-key", "key:ingest-key", "key:reviewer-key", "key:reviewer-key", "key:reviewer-key",
-                "system:lease-rescuer", "key:second", "key:second", "key:second",
+                f.actor(.ingest), f.actor(.ingest), f.actor(.reviewer), f.actor(.reviewer), f.actor(.reviewer),
+                "system:lease-rescuer", secondActor, secondActor, secondActor,
             ])
+            #expect(events.last?["actor_name"] == "second", "history shows the key's name beside its id")
             #expect(events.last?["duration_ms"] == 15000)
             #expect(events.last?["details"]?["reason"] == "spam")
             #expect(events[1]["details"]?["status"] == "pending")

@@ -30,8 +30,11 @@ struct LoupeFixture {
     let store: PostgresStore
     let clock: TestClock
     let keys: [Role: String]
+    let keyIDs: [Role: String]
 
     func key(_ role: Role) -> String { keys[role]! }
+    /// How decisions and history name the caller with this role's key ("key:<id>").
+    func actor(_ role: Role) -> String { "key:" + keyIDs[role]! }
 
     /// Sends JSON (or raw bytes) with a role's key; returns status, headers and parsed body.
     @discardableResult
@@ -111,7 +114,8 @@ struct TestReply: Sendable {
 }
 
 /// Runs `body` against a fresh Loupe on its own database.
-func withLoupe(limits: BodyLimits = .init(), liveClock: Bool = false, _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
+func withLoupe(limits: BodyLimits = .init(), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
+               _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
     let location = try await TestCluster.freshDatabase()
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
                               logger: TestCluster.logger)
@@ -122,13 +126,20 @@ func withLoupe(limits: BodyLimits = .init(), liveClock: Bool = false, _ body: @S
     configuration.webhooks.pollInterval = .milliseconds(200)
     configuration.maxConnections = 4
     configuration.bcryptCost = 4
+    // Test receivers listen on loopback, which Loupe refuses unless the operator allows it.
+    configuration.security.destinations = DestinationPolicy(allowed: [CIDR("127.0.0.0/8")!, CIDR("::1/128")!])
     // Tests expire leases by calling the rescuer themselves, at a time they choose.
     configuration.leaseRescueInterval = .seconds(3600)
+    configure(&configuration)
     let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
     try await app.test(.router) { client in
-        var keys: [Role: String] = [:]
-        for role in Role.allCases { keys[role] = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now()).key }
-        try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys))
+        var keys: [Role: String] = [:], ids: [Role: String] = [:]
+        for role in Role.allCases {
+            let created = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now())
+            keys[role] = created.key
+            ids[role] = created.id.uuidString.lowercased()
+        }
+        try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys, keyIDs: ids))
     }
 }
 

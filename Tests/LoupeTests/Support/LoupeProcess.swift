@@ -59,7 +59,7 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
         process.arguments = ["serve", "--port", "0"] + arguments
         // Small pools: many servers and tests share one test cluster.
-        process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8"]) { $1 }.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8", "LOUPE_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8,::1/128"]) { $1 }.merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log

@@ -97,7 +97,7 @@ async function itemDetail(app, id) {
     h('table', { class: 'grid', id: 'history' },
       h('thead', {}, h('tr', {}, ['When', 'Event', 'Actor', 'Time spent', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, history.events.map((e) => h('tr', {},
-        h('td', {}, new Date(e.at).toLocaleString()), h('td', {}, e.event), h('td', {}, e.actor),
+        h('td', {}, new Date(e.at).toLocaleString()), h('td', {}, e.event), h('td', {}, e.actor_name ? `${e.actor_name} (${e.actor})` : e.actor),
         h('td', {}, e.duration_ms === null ? '' : `${(e.duration_ms / 1000).toFixed(1)} s`),
         h('td', { class: 'mono' }, JSON.stringify(e.details)))))));
 }

@@ -37,6 +37,13 @@ export async function reviewView(app, [taskParam]) {
     const diffBox = h('div', { id: 'diff' });
     const countdown = h('span', { id: 'lease-countdown' });
     const reasons = (item.reasons ?? []).map((r) => h('li', {}, r.message));
+    // The server says whether the output is valid against the task's current schema; Approve would be refused.
+    const outputErrors = item.output_errors ?? [];
+    const approveBlocked = outputErrors.length
+      ? h('div', { id: 'approve-blocked', class: 'errors', role: 'status', tabindex: '-1' },
+        h('p', {}, 'Approve is unavailable: the model output is not valid against the task schema. Correct it or reject it.'),
+        h('ul', {}, outputErrors.map((e) => h('li', {}, `${e.pointer || '/'}: ${e.message}`))))
+      : '';
     replace(app.main,
       h('div', { class: 'review-head' },
         h('h1', {}, `Review: ${item.task}`),
@@ -55,10 +62,11 @@ export async function reviewView(app, [taskParam]) {
             item.model ? ` · ${item.model}` : '', item.prompt_version ? ` · prompt ${item.prompt_version}` : ''),
           h('form', { id: 'output-form', class: editing ? 'editing' : 'readonly', on: { input: refresh, submit: (e) => { e.preventDefault(); correct(); } } },
             form.element),
-          errorsBox,
+          approveBlocked, errorsBox,
           h('h3', {}, 'Changes'), diffBox,
           h('div', { class: 'actions' },
-            h('button', { type: 'button', id: 'approve', class: 'primary', on: { click: approve } }, 'Approve (a)'),
+            h('button', { type: 'button', id: 'approve', class: 'primary', disabled: outputErrors.length > 0,
+              'aria-describedby': outputErrors.length ? 'approve-blocked' : undefined, on: { click: approve } }, 'Approve (a)'),
             h('button', { type: 'button', id: 'edit', on: { click: edit } }, 'Edit (e)'),
             h('button', { type: 'button', id: 'submit-correction', on: { click: correct } }, 'Submit correction (Ctrl+Enter)'),
             h('button', { type: 'button', id: 'reject', class: 'danger', on: { click: reject } }, 'Reject (r)'),
@@ -126,7 +134,12 @@ export async function reviewView(app, [taskParam]) {
     }
   }
 
-  const approve = () => decide({ action: 'approve' });
+  function approve() {
+    const blocked = app.main.querySelector('#approve-blocked');
+    // An invalid output cannot be approved: point at why instead of sending a request the server refuses.
+    if (blocked) { blocked.focus(); app.flash('This output is not valid against the schema; correct (e) or reject (r) it.'); return; }
+    decide({ action: 'approve' });
+  }
   function edit() {
     setEditable(true);
     app.main.querySelector('#output-form input, #output-form select, #output-form textarea')?.focus();

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import NIOCore
+
+/// The operator's security choices for the HTTP layer.
+public struct SecuritySettings: Sendable {
+    /// Where webhooks and per-item callbacks may be sent.
+    public var destinations = DestinationPolicy()
+    /// `LOUPE_PUBLIC_URL`; when it is https, session cookies are `Secure`.
+    public var publicURL: String?
+    /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (a TLS-terminating proxy).
+    public var trustedProxies: [CIDR] = []
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`.
+    public var metricsToken: String?
+    /// Sign-in throttles: guesses per email, and per client address, before each further one waits.
+    public var freeAttemptsPerEmail = LoginThrottle.freeAttempts
+    public var freeAttemptsPerAddress = 50
+    /// bcrypt checks running at once, and waiting beyond those, before sign-ins get 429.
+    public var passwordWorkers = 2
+    public var passwordQueue = 8
+
+    public init() {}
+
+    /// The peer address, or the client behind a trusted proxy (the last hop it appended).
+    func clientAddress(_ request: Request, peer: SocketAddress?) -> String {
+        let peerIP = peer?.ipAddress
+        if let peerIP, let address = IPAddress(peerIP), trustedProxies.contains(where: { $0.contains(address) }),
+           let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return peerIP ?? "unknown"
+    }
+
+    /// Whether the browser reached Loupe over https: the public URL says so, or a trusted proxy does.
+    func isHTTPS(_ request: Request, peer: SocketAddress?) -> Bool {
+        if publicURL?.lowercased().hasPrefix("https://") == true { return true }
+        guard let peerIP = peer?.ipAddress, let address = IPAddress(peerIP),
+              trustedProxies.contains(where: { $0.contains(address) }) else { return false }
+        return request.headers[.xForwardedProto]?.lowercased() == "https"
+    }
+}
+
+extension HTTPFields.Element.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+}
