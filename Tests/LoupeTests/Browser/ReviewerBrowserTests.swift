@@ -47,6 +47,8 @@ import Testing
                                                     "confidence": 0.8, "field_confidence": ["/total": 0.31]]).1["id"]!.stringValue!
         let c = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "c", "input": .string(Self.xssInput),
                                                     "output": ["vendor": .string(Self.xssOutput), "total": 1], "confidence": 0.4]).1["id"]!.stringValue!
+        let d = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "d", "input": "Globex invoice, total illegible",
+                                                    "output": ["vendor": "Globex", "total": "12O.00"], "confidence": 0.71]).1["id"]!.stringValue!
 
         // Sign in; a wrong password is explained on the page.
         try await browser.go(server.baseURL + "/")
@@ -57,7 +59,7 @@ import Testing
         try await browser.type("#password", "password-1234")
         try await browser.click("form.login button[type=submit]")
         try await browser.waitUntil("document.querySelector('#queue-table tr[data-task=\"invoice\"]')")
-        #expect(try await browser.text("#queue-table tr[data-task=\"invoice\"]").contains("3"))
+        #expect(try await browser.text("#queue-table tr[data-task=\"invoice\"]").contains("4"))
 
         // Claim and approve with `a`.
         try await browser.click("#start-review")
@@ -107,10 +109,22 @@ import Testing
         try await browser.waitUntil("document.activeElement?.id === 'reject-reason'")
         try await browser.type("#reject-reason", "duplicate invoice", clear: false)
         try await browser.click("#confirm-reject")
-        try await browser.waitUntil("document.getElementById('empty-queue')")
+        try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(d)'")
         let rejected = try await api("GET", "/v1/items/\(c)", nil).1
         #expect(rejected["status"] == "rejected")
         #expect(rejected["decision"]?["reason"] == "duplicate invoice")
+
+        // An output that is invalid against the schema cannot be approved: the button is disabled with the
+        // reason beside it, and `a` only points at that reason.
+        #expect(try await browser.script("return document.getElementById('approve').disabled") == true)
+        #expect(try await browser.text("#approve-blocked").contains("/total"))
+        try await browser.press("a")
+        try await browser.waitUntil("document.activeElement?.id === 'approve-blocked'")
+        #expect(try await api("GET", "/v1/items/\(d)", nil).1["status"] == "in_review", "nothing was sent")
+        try await browser.press("r")
+        try await browser.waitUntil("document.activeElement?.id === 'reject-reason'")
+        try await browser.click("#confirm-reject")
+        try await browser.waitUntil("document.getElementById('empty-queue')")
 
         // The analyst view: charts, the item list, an item's history.
         try await browser.click("#logout")

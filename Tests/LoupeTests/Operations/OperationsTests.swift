@@ -56,6 +56,8 @@ import Testing
         let store = PostgresStore(location: location, expectedMigration: 999, logger: TestCluster.logger)
         let app = LoupeApplication.build(store: store, configuration: .init(home: TestCluster.home), logger: TestCluster.logger)
         try await app.test(.router) { client in
+            // Open a connection first: under a loaded test run, connecting could exceed /ready's 2 s budget by itself.
+            _ = try await store.tasks.list()
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == "application/problem+json")

@@ -28,7 +28,7 @@ import Testing
 
     @Test func concurrentGuessesGetExactlyTheFreeAttemptsAndFloodsGet429NotStalls() async throws {
         let location = try await TestCluster.freshDatabase()
-        let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "10"]
+        let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "8"]
         let (status, _, stderr) = try LoupeBinary.run(["users", "create", "--email", "rita@example.com", "--role", "reviewer"],
                                                        environment: environment, stdin: "correct horse battery\n")
         #expect(status == 0, "\(stderr)")
