@@ -7,16 +7,20 @@ struct RouteRegistrar {
     let authenticator: Authenticator
     /// Records every route so wrong methods on known paths answer 405.
     let table: RouteTable
+    /// Per-key request rates.
+    let limiter: RateLimiter
 
     typealias Handler = @Sendable (Request, LoupeRequestContext) async throws -> Response
 
     /// A route only callers with one of `roles` (or admin) may use.
     func add(_ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>, _ handler: @escaping Handler) {
-        let authenticator = self.authenticator
+        let authenticator = self.authenticator, limiter = self.limiter
         table.add(method, path.description)
         router.on(path, method: method) { request, context -> Response in
             var context = context
-            context.principal = try await authenticator.require(request, roles: roles)
+            let principal = try await authenticator.require(request, roles: roles)
+            try limiter.admit(principal)
+            context.principal = principal
             return try await handler(request, context)
         }
     }

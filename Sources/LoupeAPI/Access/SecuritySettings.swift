@@ -19,6 +19,12 @@ public struct SecuritySettings: Sendable {
     /// bcrypt checks running at once, and waiting beyond those, before sign-ins get 429.
     public var passwordWorkers = 2
     public var passwordQueue = 8
+    /// Requests per second for keys without their own `rate_limit` (LOUPE_DEFAULT_RATE_LIMIT); nil = unlimited.
+    public var defaultRateLimit: Double?
+    /// Instances sharing each key's rate (LOUPE_INSTANCES): each enforces `rate / instances`.
+    public var instances = 1
+    /// Requests in flight beyond which the server answers 503 (LOUPE_MAX_CONCURRENT_REQUESTS).
+    public var maxConcurrentRequests = 512
 
     public init() {}
 

@@ -9,6 +9,7 @@ struct ItemsController {
     let deps: APIDependencies
     let catalog: TaskCatalog
     let metrics: LoupeMetrics
+    let limiter: RateLimiter
 
     func register(_ routes: RouteRegistrar) {
         routes.add(.post, "/v1/items", roles: [.ingest], post)
@@ -36,6 +37,8 @@ struct ItemsController {
         guard entries.count <= Self.maxBatch else {
             throw Problem.invalid(field: "items", "holds \(entries.count) items; a batch takes at most \(Self.maxBatch)")
         }
+        // A batch counts as one request per item against the key's rate (the gate took one already).
+        if let principal = context.principal, entries.count > 1 { try limiter.admit(principal, cost: Double(entries.count - 1)) }
         let now = deps.clock.now()
         var outcomes: [Result<RoutedItem, Problem>] = []
         for (index, entry) in entries.enumerated() {

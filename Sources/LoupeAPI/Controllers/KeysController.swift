@@ -21,7 +21,8 @@ struct KeysController {
     @Sendable func create(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
         var r = try FieldReader(try await request.jsonBody(limit: 16 * 1024, maxDepth: 4))
-        r.rejectUnknown(allowed: ["name", "role", "tasks"])
+        r.rejectUnknown(allowed: ["name", "role", "tasks", "rate_limit"])
+        let rateLimit = r.number("rate_limit", in: 0.001...1_000_000)
         let name = r.string("name", required: true, maxLength: 200)
         let roleText = r.string("role", required: true, maxLength: 20)
         let role = roleText.flatMap(Role.init(rawValue:))
@@ -36,10 +37,10 @@ struct KeysController {
             }
         }
         guard r.errors.isEmpty, let name, let role else { throw Problem.invalid(r.errors) }
-        let created = try await deps.keys.create(name: name, role: role, tasks: tasks, now: deps.clock.now())
+        let created = try await deps.keys.create(name: name, role: role, tasks: tasks, rateLimit: rateLimit, now: deps.clock.now())
         // Both secrets are shown here only: the key is stored as a hash, the callback secret only to sign with.
         return .json(["id": .string(created.id.uuidString.lowercased()), "name": .string(name), "role": .string(role.rawValue),
-                      "tasks": tasks.map { .array($0.map(JSONValue.string)) } ?? .null,
+                      "tasks": tasks.map { .array($0.map(JSONValue.string)) } ?? .null, "rate_limit": rateLimit.map(JSONValue.double) ?? .null,
                       "key": .string(created.key), "callback_secret": .string(created.callbackSecret)],
                      status: .created)
     }

@@ -55,6 +55,7 @@ extension Response {
         if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
         if let retry = problem.retryAfter { headers[.retryAfter] = String(retry) }
         if let allow = problem.allow { headers[.allow] = allow }
+        for (name, value) in problem.headers { if let field = HTTPFields.Element.Name(name) { headers[field] = value } }
         headers[.cacheControl] = "no-store"
         return Response(status: .init(code: problem.status), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(problem.json))))

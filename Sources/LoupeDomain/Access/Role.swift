@@ -14,6 +14,8 @@ public struct Principal: Sendable, Hashable {
     public let kind: Kind
     /// The tasks this caller may touch (a scoped API key); nil for every task.
     public let tasks: Set<String>?
+    /// Requests per second this key may make; nil = the server default.
+    public var rateLimit: Double?
 
     public init(id: String, name: String, role: Role, kind: Kind, tasks: Set<String>? = nil) {
         self.id = id

@@ -50,7 +50,7 @@ public protocol ItemRepository: Sendable {
 /// Persistence of API keys, stored as hashes.
 public protocol APIKeyRepository: Sendable {
     /// A new key (shown once) limited to `tasks` when given, with its own callback signing secret (shown once).
-    func create(name: String, role: Role, tasks: [String]?, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String)
+    func create(name: String, role: Role, tasks: [String]?, rateLimit: Double?, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String)
     /// A fresh callback secret for the key; nil when the key does not exist or is revoked.
     func rotateCallbackSecret(id: UUID) async throws -> String?
     func principal(forKey key: String) async throws -> Principal?
@@ -68,6 +68,6 @@ public protocol ReadinessProbe: Sendable {
 extension APIKeyRepository {
     /// A key for every task.
     public func create(name: String, role: Role, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String) {
-        try await create(name: name, role: role, tasks: nil, now: now)
+        try await create(name: name, role: role, tasks: nil, rateLimit: nil, now: now)
     }
 }

@@ -12,6 +12,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var retryAfter: Int?
     /// Methods the path supports (sent as Allow with a 405).
     public var allow: String?
+    /// Further response headers (RateLimit-* on a 429).
+    public var headers: [String: String] = [:]
     /// Extra members of the problem document (e.g. `errors[].pointer` of invalid-output).
     public var extensions: JSONObject = [:]
 

@@ -17,6 +17,8 @@ public struct ServeConfiguration: Sendable {
     public var webhooks = WebhookDispatcher.Settings()
     /// Public URL, trusted proxies, allowed webhook destinations, metrics token, sign-in limits.
     public var security = SecuritySettings()
+    /// Header and idle timeouts, and the cap on open connections.
+    public var connections = ConnectionLimits()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
                 bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
@@ -53,7 +55,7 @@ public enum LoupeApplication {
         if webhookSettings.destinations == nil { webhookSettings.destinations = configuration.security.destinations }
         return Application(
             router: router,
-            server: .http1(additionalChannelHandlers: [FlushBeforeClose()]),
+            server: GuardedHTTP1.builder(limits: configuration.connections, extraHandlers: { [FlushBeforeClose()] }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: [store.service,
                        LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),

@@ -8,10 +8,10 @@ import ServiceLifecycle
 /// One-off administrative work for the CLI, run against a short-lived pool.
 public enum AdminTasks {
     /// A new key (and its callback secret), limited to `tasks` when given.
-    public static func createKey(session: DatabaseSession, name: String, role: Role, tasks: [String]? = nil,
+    public static func createKey(session: DatabaseSession, name: String, role: Role, tasks: [String]? = nil, rateLimit: Double? = nil,
                                  logger: Logger) async throws -> (key: String, callbackSecret: String) {
         try await withStore(session, logger: logger) { store in
-            let created = try await store.keys.create(name: name, role: role, tasks: tasks, now: Date())
+            let created = try await store.keys.create(name: name, role: role, tasks: tasks, rateLimit: rateLimit, now: Date())
             return (created.key, created.callbackSecret)
         }
     }

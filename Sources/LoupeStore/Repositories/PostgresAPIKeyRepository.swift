@@ -8,13 +8,14 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
     let client: PostgresClient
     let logger: Logger
 
-    public func create(name: String, role: Role, tasks: [String]?, now: Date) async throws -> (id: UUID, key: String, callbackSecret: String) {
+    public func create(name: String, role: Role, tasks: [String]?, rateLimit: Double?, now: Date) async throws
+        -> (id: UUID, key: String, callbackSecret: String) {
         let key = APIKeySecret.generate()
         let secret = APIKeySecret.callbackSecret()
         let id = UUIDv7.make(at: now)
         try await client.query("""
-            INSERT INTO api_keys (id, name, role, key_hash, created_at, tasks, callback_secret)
-            VALUES (\(id), \(name), \(role.rawValue), \(APIKeySecret.hash(key)), \(now), \(tasks)::text[], \(secret))
+            INSERT INTO api_keys (id, name, role, key_hash, created_at, tasks, callback_secret, rate_limit)
+            VALUES (\(id), \(name), \(role.rawValue), \(APIKeySecret.hash(key)), \(now), \(tasks)::text[], \(secret), \(rateLimit))
             """, logger: logger)
         return (id, key, secret)
     }
@@ -29,11 +30,13 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
 
     public func principal(forKey key: String) async throws -> Principal? {
         let rows = try await client.query(
-            "SELECT id, name, role, tasks FROM api_keys WHERE key_hash = \(APIKeySecret.hash(key)) AND revoked_at IS NULL",
+            "SELECT id, name, role, tasks, rate_limit FROM api_keys WHERE key_hash = \(APIKeySecret.hash(key)) AND revoked_at IS NULL",
             logger: logger)
-        for try await (id, name, role, tasks) in rows.decode((UUID, String, String, [String]?).self) {
+        for try await (id, name, role, tasks, rate) in rows.decode((UUID, String, String, [String]?, Double?).self) {
             guard let role = Role(rawValue: role) else { return nil }
-            return Principal(id: id.uuidString.lowercased(), name: name, role: role, kind: .apiKey, tasks: tasks.map(Set.init))
+            var principal = Principal(id: id.uuidString.lowercased(), name: name, role: role, kind: .apiKey, tasks: tasks.map(Set.init))
+            principal.rateLimit = rate
+            return principal
         }
         return nil
     }

@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_WEBHOOK_MAX_AGE_S"].flatMap(Double.init) { configuration.webhooks.retry.maxAge = v }
         if let v = env["LOUPE_WEBHOOK_BREAKER_OPEN_S"].flatMap(Double.init) { configuration.webhooks.breaker.baseOpen = v }
         configuration.security = try securitySettings(env)
+        if let v = env["LOUPE_HEADER_TIMEOUT_S"].flatMap(Double.init), v > 0 { configuration.connections.headerTimeout = .milliseconds(Int64(v * 1000)) }
+        if let v = env["LOUPE_IDLE_TIMEOUT_S"].flatMap(Double.init), v > 0 { configuration.connections.idleTimeout = .milliseconds(Int64(v * 1000)) }
+        if let v = env["LOUPE_MAX_CONNECTIONS"].flatMap(Int.init), v > 0 { configuration.connections.maxConnections = v }
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
                                   maxConnections: configuration.maxConnections, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)
@@ -57,6 +60,9 @@ struct Serve: AsyncParsableCommand {
         security.trustedProxies = proxies.ranges
         security.publicURL = publicURL ?? env["LOUPE_PUBLIC_URL"]
         security.metricsToken = metricsToken ?? env["LOUPE_METRICS_TOKEN"]
+        security.defaultRateLimit = env["LOUPE_DEFAULT_RATE_LIMIT"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+        if let v = env["LOUPE_INSTANCES"].flatMap(Int.init), v > 0 { security.instances = v }
+        if let v = env["LOUPE_MAX_CONCURRENT_REQUESTS"].flatMap(Int.init), v > 0 { security.maxConcurrentRequests = v }
         return security
     }
 }

@@ -12,7 +12,7 @@ import Testing
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(replies.filter { $0.status == 201 }.count == 1)
-            #expect(replies.filter { $0.status == 200 }.count == 19)
+            #expect(replies.filter { $0.status == 200 }.count == 19, "\(replies.map { "\($0.status) \($0.text.prefix(160))" })")
             #expect(Set(replies.compactMap { $0.json["id"]?.stringValue }).count == 1)
             #expect(replies.allSatisfy { $0.json["status"] == "pending" })
             let listed = try await f.call(.get, "/v1/items?task=invoice", as: .analyst)

@@ -114,7 +114,9 @@ struct TestReply: Sendable {
 }
 
 /// Runs `body` against a fresh Loupe on its own database.
-func withLoupe(limits: BodyLimits = .init(), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
+/// The request deadline is 30 s here, not 5: a hundred tests share two cores and one PostgreSQL, and a
+/// 503 from a slow machine is not what these tests look for (the fault tests check the deadline on a real server).
+func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
                _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
     let location = try await TestCluster.freshDatabase()
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
