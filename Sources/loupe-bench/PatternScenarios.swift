@@ -12,7 +12,7 @@ struct PatternScenarios {
         let mib = 1 << 20
         let inputs = [String(repeating: "a", count: mib) + "!", String(repeating: "ab ", count: mib / 3) + "!",
                       String(repeating: "x", count: mib)]
-        var worst = 0.0, total = 0.0, runs = 0
+        var worst = 0.0, total = 0.0, runs = 0, slowest = ""
         for pattern in Self.patterns {
             let schema = Schema(["type": "string", "pattern": .string(pattern)])
             for input in inputs {
@@ -20,12 +20,12 @@ struct PatternScenarios {
                 let started = ContinuousClock.now
                 _ = schema.validate(value)
                 let ms = Self.milliseconds(ContinuousClock.now - started)
-                worst = max(worst, ms)
+                if ms > worst { worst = ms; slowest = "\(pattern) on \(input.prefix(3))…" }
                 total += ms
                 runs += 1
             }
         }
-        report.row("slowest of \(runs) adversarial pattern checks on 1 MiB strings", worst, unit: "ms", limit: 50, target: "< 50 ms")
+        report.row("slowest of \(runs) adversarial pattern checks on 1 MiB strings (\(slowest))", worst, unit: "ms", limit: 50, target: "< 50 ms")
         report.row("mean of those checks", total / Double(runs), unit: "ms", limit: nil)
         // For scale: what ^(a+)+$ cost on the engine Loupe used before (NSRegularExpression), on only 22 characters.
         let old = try NSRegularExpression(pattern: "^(a+)+$")

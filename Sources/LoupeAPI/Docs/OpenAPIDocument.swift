@@ -127,6 +127,9 @@ enum OpenAPIDocument {
                     "audit_rate": ["type": "number", "minimum": 0, "maximum": 1, "default": 0],
                     "instructions": ["type": "string"],
                     "lease_seconds": ["type": "integer", "minimum": 10, "maximum": 86400, "default": 600],
+                    "max_leases": ["type": "integer", "minimum": 1, "maximum": 100, "default": 3,
+                                   "description": "leases of this task one reviewer may hold at once"],
+                    "approvals_as_examples": ["type": "boolean", "default": false],
                 ]],
                 "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "properties": [
                     "task": ["type": "string"], "external_id": ["type": "string", "maxLength": 256],
@@ -145,10 +148,14 @@ enum OpenAPIDocument {
                 ]],
                 "ExamplePatch": ["type": "object", "required": ["enabled"], "properties": ["enabled": ["type": "boolean"]]],
                 "WebhookInput": ["type": "object", "required": ["url", "events"], "properties": [
-                    "url": ["type": "string", "format": "uri"], "secret": ["type": "string"],
+                    "url": ["type": "string", "format": "uri", "description": "internal addresses are refused unless LOUPE_WEBHOOK_ALLOW_CIDRS allows them"],
+                    "secret": ["type": "string", "minLength": 24],
                     "events": ["type": "array", "items": ["enum": ["item.decided", "item.queued", "item.corrected"]]]]],
                 "KeyInput": ["type": "object", "required": ["name", "role"], "properties": [
-                    "name": ["type": "string"], "role": ["enum": ["ingest", "reviewer", "analyst", "admin"]]]],
+                    "name": ["type": "string", "minLength": 1, "maxLength": 200], "role": ["enum": ["ingest", "reviewer", "analyst", "admin"]],
+                    "tasks": ["type": "array", "minItems": 1, "maxItems": 100, "items": ["type": "string"],
+                              "description": "limit the key to these tasks (403 elsewhere)"],
+                    "rate_limit": ["type": "number", "exclusiveMinimum": 0, "description": "requests per second (batches count their items)"]]],
                 "SessionInput": ["type": "object", "required": ["email", "password"],
                                  "properties": ["email": ["type": "string"], "password": ["type": "string"]]],
                 "BatchInput": ["type": "object", "required": ["items"], "properties": [
