@@ -28,7 +28,7 @@ import Testing
                            {"task": "t", "input": "c", "confidence": 0.5, "output": {"n": 2}}]}
                 """#)
             let results = batch.json["results"]?.arrayValue ?? []
-            #expect(batch.status == 200 && results.count == 3)
+            try #require(batch.status == 200 && results.count == 3, "\(batch.text.prefix(300))")
             #expect(results[0]["id"] != nil && results[2]["id"] != nil, "only the bad item fails")
             #expect(results[1]["error"]?["status"] == 422)
         }
