@@ -27,7 +27,9 @@ struct ReviewController {
             task = r.string("task", maxLength: 64)
             guard r.errors.isEmpty else { throw Problem.invalid(r.errors) }
         }
-        guard let claimed = try await deps.review.claim(actor: context.actor, task: task, now: deps.clock.now()) else {
+        if let task { try context.principal?.requireTask(task) }
+        let scope = context.principal?.tasks.map { $0.sorted() }
+        guard let claimed = try await deps.review.claim(actor: context.actor, task: task, scope: scope, now: deps.clock.now()) else {
             return Response(status: .noContent)
         }
         return .json(try await claimJSON(claimed))

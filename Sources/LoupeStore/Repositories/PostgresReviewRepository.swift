@@ -13,7 +13,7 @@ public struct PostgresReviewRepository: ReviewRepository {
     static let itemColumns = PostgresItemRepository.columns("i")
     static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
 
-    public func claim(actor: String, task: String?, now: Date) async throws -> ClaimedItem? {
+    public func claim(actor: String, task: String?, scope: [String]?, now: Date) async throws -> ClaimedItem? {
         let query: PostgresQuery = """
             WITH full_tasks AS (
                 -- Tasks where this reviewer already holds as many leases as the task allows.
@@ -23,6 +23,7 @@ public struct PostgresReviewRepository: ReviewRepository {
             ), candidate AS (
                 SELECT id FROM items
                 WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
+                  AND (\(scope)::text[] IS NULL OR task = ANY (\(scope)::text[]))
                   AND task NOT IN (SELECT task FROM full_tasks)
                 ORDER BY priority DESC, audit, id
                 LIMIT 1

@@ -27,6 +27,19 @@ import Testing
         }
     }
 
+    @Test func aScopedReviewerKeyClaimsOnlyItsTasks() async throws {
+        try await withLoupe { f in
+            try await f.defineTask("mine", ["output_schema": ["type": "object"]])
+            try await f.defineTask("theirs", ["output_schema": ["type": "object"]])
+            _ = try await f.submit("theirs", input: "t", output: [:], confidence: 0.5)
+            let mine = try await f.submit("mine", input: "m", output: [:], confidence: 0.5)
+            let key = try await f.call(.post, "/v1/keys", json: ["name": "r", "role": "reviewer", "tasks": ["mine"]]).json["key"]?.stringValue
+            #expect(try await f.call(.post, "/v1/review/claim", key: key, json: ["task": "theirs"]).status == 403)
+            #expect(try await f.call(.post, "/v1/review/claim", key: key).json["id"]?.stringValue == mine, "the older item of another task is skipped")
+            #expect(try await f.call(.post, "/v1/review/claim", key: key).status == 204)
+        }
+    }
+
     @Test func upstreamSystemsDoNotLearnWhoReviewed() async throws {
         try await withLoupe { f in
             try await f.defineTask("t", ["output_schema": ["type": "object"]])
