@@ -13,6 +13,9 @@ public struct DueDelivery: Sendable {
     public let attempts: Int
     public let createdAt: Date
     public let consecutiveFailures: Int
+    /// The destination (`host[:port]`, lower-cased) this delivery competes for: one slow or dead
+    /// destination may only hold a few of the dispatcher's places.
+    public var destination: String = ""
 
     public init(id: UUID, webhookID: UUID?, url: String, secret: String, event: String, itemID: UUID, attempts: Int, createdAt: Date,
                 consecutiveFailures: Int) {
@@ -52,7 +55,9 @@ public protocol WebhookRepository: Sendable {
     /// Queues a delivery to be sent again now (same id); false when unknown.
     func redeliver(id: UUID, now: Date) async throws -> Bool
     /// Claims up to `limit` due deliveries whose endpoint is not resting, holding them for `lease` seconds.
-    func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery]
+    /// Leases up to `limit` due deliveries, at most `perDestination` per destination and none for the
+    /// destinations in `excluding` (those already busy on this server).
+    func claimDue(now: Date, lease: TimeInterval, limit: Int, perDestination: Int, excluding: [String]) async throws -> [DueDelivery]
     /// Records an attempt: delivered, retry at `retryAt`, or failed for good when `retryAt` is nil; updates the breaker.
     func record(_ delivery: DueDelivery, outcome: AttemptOutcome, now: Date, retryAt: Date?, breakerOpenUntil: Date?) async throws
 }

@@ -18,6 +18,10 @@ public struct WebhookDispatcher: Service {
         public var timeoutSeconds: Double = 10
         var timeout: TimeAmount { .milliseconds(Int64(timeoutSeconds * 1000)) }
         public var batch = 16
+        /// Deliveries in flight at once on this server, and at most this many per destination (host:port),
+        /// so one slow or dead receiver cannot hold every place.
+        public var maxInFlight = 32
+        public var perDestination = 4
         /// Where deliveries may go, checked again at every connect after DNS (rebinding); nil = the policy
         /// intake and registration use (`SecuritySettings.destinations`).
         public var destinations: DestinationPolicy?
@@ -43,15 +47,28 @@ public struct WebhookDispatcher: Service {
 
     public func run() async throws {
         let doorbell = Doorbell()
+        let places = DeliveryPlaces(total: settings.maxInFlight, perDestination: settings.perDestination)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in self.wakeups { await doorbell.ring() }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    while !Task.isCancelled {
-                        await self.drain()
-                        await doorbell.wait(timeout: self.settings.pollInterval)
+                    // Sends run beside the claiming loop, which never waits for them: a free place (a send
+                    // finished) rings the doorbell and is filled at once, whatever the slow ones are doing.
+                    await withDiscardingTaskGroup { sends in
+                        while !Task.isCancelled {
+                            while case let due = await self.claim(places), !due.isEmpty {
+                                for delivery in due {
+                                    sends.addTask {
+                                        await self.send(delivery)
+                                        places.release(delivery.destination)
+                                        await doorbell.ring()
+                                    }
+                                }
+                            }
+                            await doorbell.wait(timeout: self.settings.pollInterval)
+                        }
                     }
                 }
             }
@@ -60,21 +77,19 @@ public struct WebhookDispatcher: Service {
         }
     }
 
-    /// Sends due deliveries until none is left.
-    func drain() async {
-        while !Task.isCancelled {
-            let due: [DueDelivery]
-            do {
-                // The lease outlives the send timeout, so a slow receiver is not sent the same delivery twice.
-                due = try await webhooks.claimDue(now: clock.now(), lease: settings.timeoutSeconds + 5, limit: settings.batch)
-            } catch {
-                logger.warning("could not claim webhook deliveries: \(error)")
-                return
-            }
-            if due.isEmpty { return }
-            await withTaskGroup(of: Void.self) { group in
-                for delivery in due { group.addTask { await self.send(delivery) } }
-            }
+    /// Leases due deliveries for the free places, skipping destinations that already hold their share.
+    func claim(_ places: DeliveryPlaces) async -> [DueDelivery] {
+        let (free, busy) = places.snapshot()
+        guard free > 0 else { return [] }
+        do {
+            // The lease outlives the send timeout, so a slow receiver is not sent the same delivery twice.
+            let due = try await webhooks.claimDue(now: clock.now(), lease: settings.timeoutSeconds + 5, limit: min(free, settings.batch),
+                                                  perDestination: settings.perDestination, excluding: busy)
+            for delivery in due { places.take(delivery.destination) }
+            return due
+        } catch {
+            logger.warning("could not claim webhook deliveries: \(error)")
+            return []
         }
     }
 

@@ -81,35 +81,52 @@ public struct PostgresWebhookRepository: WebhookRepository {
         return false
     }
 
-    public func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [DueDelivery] {
+    /// `host[:port]` of a delivery's URL, lower-cased: the unit of per-destination limits.
+    static let destination = #"lower(substring(coalesce(w2.url, d2.url) from '^[^:]+://(?:[^@/?#]*@)?([^/?#]+)'))"#
+
+    public func claimDue(now: Date, lease: TimeInterval, limit: Int, perDestination: Int, excluding: [String]) async throws -> [DueDelivery] {
         // Webhook deliveries use their endpoint's URL, secret and breaker; per-item callbacks carry their own
         // URL and are signed with the callback secret of the key that submitted the item (the server-wide
-        // secret only for items from before per-key secrets).
+        // secret only for items from before per-key secrets). Each destination gets at most `perDestination`
+        // of a claim, so a slow host's backlog cannot fill every place.
         let rows = try await client.query("""
-            WITH claimed AS (
+            WITH due AS (
+                SELECT d2.id, d2.next_attempt_at, \(unescaped: Self.destination) AS destination,
+                       row_number() OVER (PARTITION BY \(unescaped: Self.destination) ORDER BY d2.next_attempt_at) AS rank
+                FROM webhook_deliveries d2 LEFT JOIN webhooks w2 ON w2.id = d2.webhook_id
+                WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
+                       OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
+                  AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
+            ), picked AS (
+                SELECT id FROM due
+                WHERE rank <= \(perDestination) AND destination <> ALL (\(excluding)::text[])
+                ORDER BY next_attempt_at LIMIT \(limit)
+            ), claimed AS (
                 UPDATE webhook_deliveries d SET state = 'delivering', attempts = d.attempts + 1,
                        locked_until = \(now.addingTimeInterval(lease))
-                WHERE d.id IN (
-                    SELECT d2.id FROM webhook_deliveries d2 LEFT JOIN webhooks w2 ON w2.id = d2.webhook_id
-                    WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
-                           OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
-                      AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
-                    ORDER BY d2.next_attempt_at LIMIT \(limit)
-                    FOR UPDATE OF d2 SKIP LOCKED)
+                -- The due test is repeated on the locked row: PostgreSQL re-checks it against the latest version, so a
+                -- delivery another server claimed since this statement's snapshot is skipped, not sent twice.
+                WHERE d.id IN (SELECT d3.id FROM webhook_deliveries d3
+                               WHERE d3.id IN (SELECT id FROM picked)
+                                 AND ((d3.state = 'pending' AND d3.next_attempt_at <= \(now))
+                                      OR (d3.state = 'delivering' AND d3.locked_until < \(now)))
+                               FOR UPDATE SKIP LOCKED)
                 RETURNING d.*
             )
             SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, k.callback_secret, s.value), c.event, c.item_id,
-                   c.attempts, c.created_at, coalesce(w.consecutive_failures, 0)
-            FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id
+                   c.attempts, c.created_at, coalesce(w.consecutive_failures, 0), due.destination
+            FROM claimed c JOIN due ON due.id = c.id LEFT JOIN webhooks w ON w.id = c.webhook_id
             LEFT JOIN items i ON c.webhook_id IS NULL AND i.id = c.item_id
             LEFT JOIN api_keys k ON i.callback_actor LIKE 'key:%' AND k.id::text = substr(i.callback_actor, 5)
             CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
             """, logger: logger)
         var due: [DueDelivery] = []
-        for try await (id, hook, url, secret, event, item, attempts, created, failures)
-            in rows.decode((UUID, UUID?, String, String, String, UUID, Int, Date, Int).self) {
-            due.append(DueDelivery(id: id, webhookID: hook, url: url, secret: secret, event: event, itemID: item, attempts: attempts,
-                                   createdAt: created, consecutiveFailures: failures))
+        for try await (id, hook, url, secret, event, item, attempts, created, failures, destination)
+            in rows.decode((UUID, UUID?, String, String, String, UUID, Int, Date, Int, String?).self) {
+            var delivery = DueDelivery(id: id, webhookID: hook, url: url, secret: secret, event: event, itemID: item, attempts: attempts,
+                                       createdAt: created, consecutiveFailures: failures)
+            delivery.destination = destination ?? ""
+            due.append(delivery)
         }
         return due
     }

@@ -29,7 +29,8 @@ final class WebhookReceiver: Sendable {
     private let task: Task<Void, any Error>
 
     /// Listens on `port`, or on a port the OS picks when it is 0 (random ports collide with ephemeral ones).
-    init(port: Int = 0, failFirst: Int = 0) async throws {
+    /// `delay` holds every answer that long after recording the request (a slow receiver).
+    init(port: Int = 0, failFirst: Int = 0, delay: Duration = .zero) async throws {
         state.value.withLock { $0.failuresLeft = failFirst }
         (stream, continuation) = AsyncStream.makeStream(of: Received.self)
         let router = Router()
@@ -47,6 +48,7 @@ final class WebhookReceiver: Sendable {
                 if s.failuresLeft > 0 { s.failuresLeft -= 1; return true }
                 return false
             }
+            if delay > .zero { try await Task.sleep(for: delay) }
             if fail { return .internalServerError }
             continuation.yield(received)
             return .noContent
