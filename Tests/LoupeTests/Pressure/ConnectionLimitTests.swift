@@ -13,7 +13,12 @@ import Testing
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: port).get()
-        if !bytes.isEmpty { try await channel.writeAndFlush(ByteBuffer(string: bytes)) }
+        if !bytes.isEmpty {
+            do { try await channel.writeAndFlush(ByteBuffer(string: bytes)) } catch {
+                // On a loaded machine the server's deadline may pass before we write: it closed the connection.
+                return (!channel.isActive, collector.text)
+            }
+        }
         let closed = channel.eventLoop.makePromise(of: Bool.self)
         channel.closeFuture.whenComplete { _ in closed.succeed(true) }
         let timer = channel.eventLoop.scheduleTask(in: .seconds(limit)) { closed.succeed(false) }
@@ -31,16 +36,16 @@ import Testing
 
     @Test func halfSentAndSilentConnectionsAreClosedWithinTheHeaderTimeout() async throws {
         let location = try await TestCluster.freshDatabase()
-        let server = try ServerProcess(environment: ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_HEADER_TIMEOUT_S": "1"])
+        let server = try ServerProcess(environment: ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_HEADER_TIMEOUT_S": "3"])
         defer { Task { _ = await server.terminate() } }
         #expect(try await server.waitUntilReady())
+        // A whole request is answered normally.
+        let whole = try await Self.sendAndAwaitClose(port: server.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(whole.received.hasPrefix("HTTP/1.1 200"), "\(whole.received)")
         // Before, these stayed open 150 s and 300 s; the test gives up (and fails) after 15 s.
         let half = try await Self.sendAndAwaitClose(port: server.port, "GET /health HT")
         #expect(half.closed, "a half-sent request line is cut off")
         let silent = try await Self.sendAndAwaitClose(port: server.port, "")
         #expect(silent.closed, "a connection that sends nothing is cut off")
-        // A whole request on the same kind of connection is answered normally.
-        let whole = try await Self.sendAndAwaitClose(port: server.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        #expect(whole.received.hasPrefix("HTTP/1.1 200"), "\(whole.received)")
     }
 }
