@@ -30,20 +30,21 @@ public struct SecuritySettings: Sendable {
 
     /// The peer address, or the client behind a trusted proxy (the last hop it appended).
     func clientAddress(_ request: Request, peer: SocketAddress?) -> String {
-        let peerIP = peer?.ipAddress
-        if let peerIP, let address = IPAddress(peerIP), trustedProxies.contains(where: { $0.contains(address) }),
-           let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
+        if isTrustedProxy(peer), let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
             return forwarded.trimmingCharacters(in: .whitespaces)
         }
-        return peerIP ?? "unknown"
+        return peer?.ipAddress ?? "unknown"
+    }
+
+    private func isTrustedProxy(_ peer: SocketAddress?) -> Bool {
+        guard let peerIP = peer?.ipAddress, let address = IPAddress(peerIP) else { return false }
+        return trustedProxies.contains { $0.contains(address) }
     }
 
     /// Whether the browser reached Loupe over https: the public URL says so, or a trusted proxy does.
     func isHTTPS(_ request: Request, peer: SocketAddress?) -> Bool {
         if publicURL?.lowercased().hasPrefix("https://") == true { return true }
-        guard let peerIP = peer?.ipAddress, let address = IPAddress(peerIP),
-              trustedProxies.contains(where: { $0.contains(address) }) else { return false }
-        return request.headers[.xForwardedProto]?.lowercased() == "https"
+        return isTrustedProxy(peer) && request.headers[.xForwardedProto]?.lowercased() == "https"
     }
 }
 

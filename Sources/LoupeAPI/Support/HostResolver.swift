@@ -19,11 +19,7 @@ public enum HostResolver {
         do { addresses = try await self.addresses(of: host) } catch {
             throw DestinationRefused(reason: "host \(host) cannot be resolved")
         }
-        for address in addresses {
-            if let reason = policy.refusal(address) {
-                throw DestinationRefused(reason: "\(host) resolves to a \(reason) address (\(address)); this destination is refused")
-            }
-        }
+        if let refusal = firstRefusal(host, addresses, policy) { throw DestinationRefused(reason: refusal) }
         guard let first = addresses.first else { throw DestinationRefused(reason: "host \(host) has no address") }
         return (host, first)
     }
@@ -33,6 +29,11 @@ public enum HostResolver {
     public static func registrationRefusal(for url: String, policy: DestinationPolicy) async -> String? {
         if let reason = policy.check(url: url) { return reason }
         guard let host = URLComponents(string: url)?.host, let addresses = try? await addresses(of: host) else { return nil }
+        return firstRefusal(host, addresses, policy)
+    }
+
+    /// A name that resolves to any refused address is refused as a whole.
+    static func firstRefusal(_ host: String, _ addresses: [IPAddress], _ policy: DestinationPolicy) -> String? {
         for address in addresses {
             if let reason = policy.refusal(address) { return "\(host) resolves to a \(reason) address (\(address)); this destination is refused" }
         }
