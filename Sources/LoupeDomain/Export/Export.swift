@@ -33,15 +33,19 @@ public struct ExportFilter: Sendable {
 
 /// Decided items, encoded by the store a page at a time.
 public protocol ExportRepository: Sendable {
-    /// Calls `page` with the encoded lines of successive pages of at most `pageSize` rows (and their count),
-    /// in arrival order, from one snapshot. Chat lines carry `instructions` as the system message.
-    func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageSize: Int,
+    /// Calls `page` with the encoded lines of successive pages of about `pageBytes` (and their row count), in
+    /// item id order, each item at most once; the next page is read only when `page` returns. Items decided
+    /// while an export runs are included when their id is after the page being read. Chat lines carry
+    /// `instructions` as the system message.
+    func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageBytes: Int,
                 page: (_ lines: [UInt8], _ rows: Int) async throws -> Void) async throws
 }
 
-/// Streams an export page by page: memory stays flat whatever the size.
+/// Streams an export page by page: memory stays flat whatever the size and however slowly the client reads.
 public enum ExportStream {
-    public static let pageSize = 2000
+    /// Small enough that hundreds of stalled readers hold little (two pages each), large enough that a
+    /// statement per page costs little next to the bytes it moves.
+    public static let pageBytes = 256 << 10
 
     /// The columns of JSONL objects and CSV rows, in order.
     public static let columns = ["item_id", "task", "input", "output", "final_output", "action", "confidence", "prompt_version",
@@ -55,7 +59,7 @@ public enum ExportStream {
                            write: ([UInt8]) async throws -> Void) async throws -> Int {
         if format == .csv { try await write(csvHeader) }
         var count = 0
-        try await repository.stream(filter, format: format, instructions: instructions, pageSize: pageSize) { lines, rows in
+        try await repository.stream(filter, format: format, instructions: instructions, pageBytes: pageBytes) { lines, rows in
             try await write(lines)
             count += rows
             progress(count)

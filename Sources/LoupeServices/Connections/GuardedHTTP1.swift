@@ -12,6 +12,8 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: TimeAmount = .seconds(60)
     /// Open connections beyond this are answered 503 and closed at once.
     public var maxConnections = 4096
+    /// A client that reads nothing of a waiting response for this long is cut off (a stalled export reader).
+    public var stallTimeout: TimeAmount = .seconds(300)
     public init() {}
 }
 
@@ -42,6 +44,7 @@ struct GuardedHTTP1: HTTPChannelHandler {
         let deadline = HeaderDeadline(timeout: limits.headerTimeout)
         do {
             try channel.pipeline.syncOperations.addHandler(HeaderDeadline.RawBytes(deadline), position: .first)
+            try channel.pipeline.syncOperations.addHandler(WriteStall(timeout: limits.stallTimeout, logger: logger), position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

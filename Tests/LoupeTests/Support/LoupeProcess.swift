@@ -105,10 +105,10 @@ struct ServedDatabase {
     let server: ServerProcess
     let admin: String
 
-    static func start() async throws -> ServedDatabase {
+    static func start(serverEnvironment: [String: String] = [:]) async throws -> ServedDatabase {
         let location = try await TestCluster.freshDatabase()
         let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
-        let server = try ServerProcess(environment: environment)
+        let server = try ServerProcess(environment: environment.merging(serverEnvironment) { $1 })
         guard try await server.waitUntilReady() else { throw HarnessError(message: "loupe serve did not become ready:\n\(server.log)") }
         let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
         let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
@@ -119,6 +119,24 @@ struct ServedDatabase {
 
 /// Minimal real-HTTP client for end-to-end tests.
 enum HTTP {
+    /// The line count of a GET's body, read by `curl | wc -l` in their own processes: exports can be large, and
+    /// counting 100 MB in a debug-built test takes minutes.
+    static func lines(_ url: String, key: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -o pipefail; curl -sSf --max-time 120 -H \"Authorization: Bearer $KEY\" \"$URL\" | wc -l"]
+        process.environment = ["KEY": key, "URL": url, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let count = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError(message: "GET \(url) failed (curl | wc exited \(process.terminationStatus))")
+        }
+        return count
+    }
+
     static func request(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
