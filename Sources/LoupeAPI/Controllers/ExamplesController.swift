@@ -23,7 +23,9 @@ struct ExamplesController {
         if !(1...50).contains(k) { errors.append(.init(field: "k", message: "must be a whole number from 1 to 50")) }
         var maxChars: Int?
         if let m = q["max_chars"] {
-            if let value = Int(m), value > 0 { maxChars = value } else { errors.append(.init(field: "max_chars", message: "must be a positive whole number")) }
+            if let value = Int(m), (1...10_000_000).contains(value) { maxChars = value } else {
+                errors.append(.init(field: "max_chars", message: "must be a whole number from 1 to 10000000"))
+            }
         }
         let format = q["format"].map(String.init) ?? "plain"
         if !["plain", "chat"].contains(format) { errors.append(.init(field: "format", message: "must be plain or chat")) }

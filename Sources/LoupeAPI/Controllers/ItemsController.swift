@@ -31,6 +31,9 @@ struct ItemsController {
     @Sendable func batch(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: deps.limits.maxBatchBytes, maxDepth: deps.limits.maxDepth + 2)
+        var envelope = try FieldReader(body)
+        envelope.rejectUnknown(allowed: ["items"])
+        guard envelope.errors.isEmpty else { throw Problem.invalid(envelope.errors) }
         guard case .array(let entries) = body["items"] ?? .null else {
             throw Problem.invalid(field: "items", "is required and must be an array of items")
         }
@@ -85,7 +88,13 @@ struct ItemsController {
         var query = ItemQuery()
         var errors: [Problem.FieldError] = []
         query.task = q["task"].map(String.init)
+        if let task = query.task, !TaskDefinition.isValidName(task) {
+            errors.append(.init(field: "task", message: "is not a task name (1–64 ASCII letters, digits, '_', '.' or '-')"))
+        }
         query.promptVersion = q["prompt_version"].map(String.init)
+        if let version = query.promptVersion, version.isEmpty || version.count > 200 {
+            errors.append(.init(field: "prompt_version", message: "must be 1–200 characters"))
+        }
         if let s = q["status"] {
             if let status = ItemStatus(rawValue: String(s)) { query.status = status } else {
                 errors.append(.init(field: "status", message: "must be one of \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", "))"))

@@ -18,6 +18,7 @@ struct SessionController {
     @Sendable func signIn(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
         var r = try FieldReader(try await request.jsonBody(limit: 16 * 1024, maxDepth: 4))
+        r.rejectUnknown(allowed: ["email", "password"])
         let email = r.string("email", required: true, maxLength: 254)?.lowercased()
         let password = r.string("password", required: true, maxLength: 1024)
         guard r.errors.isEmpty, let email, let password else { throw Problem.invalid(r.errors) }

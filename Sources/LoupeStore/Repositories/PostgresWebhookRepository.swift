@@ -44,7 +44,10 @@ public struct PostgresWebhookRepository: WebhookRepository {
 
     public func deliveries(webhookID: UUID, limit: Int) async throws -> [JSONValue]? {
         var exists = false
-        for try await _ in try await client.query("SELECT 1 FROM webhooks WHERE id = \(webhookID)", logger: logger) { exists = true }
+        // A deleted webhook is gone from the API like from the list (its history stays in the table).
+        for try await _ in try await client.query("SELECT 1 FROM webhooks WHERE id = \(webhookID) AND deleted_at IS NULL", logger: logger) {
+            exists = true
+        }
         guard exists else { return nil }
         let rows = try await client.query("""
             SELECT d.id, d.event, d.item_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at,

@@ -1,0 +1,83 @@
+import LoupeJSON
+
+/// Response bodies of the OpenAPI document: what the server writes, field by field.
+extension OpenAPI {
+    /// Request and response schemas together, for `components.schemas`.
+    static var schemas: JSONObject {
+        var all = requestSchemas
+        for (name, schema) in responseSchemas { all[name] = schema }
+        return all
+    }
+
+    static let statuses = ["pending", "in_review", "approved", "corrected", "rejected"]
+
+    static let reason: JSONValue = ["type": "object", "required": ["code", "message"],
+                                    "properties": ["code": ["type": "string"], "message": ["type": "string"]]]
+
+    static let responseSchemas: JSONObject = [
+        "Problem": ["type": "object", "required": ["type", "title", "status", "detail"], "properties": [
+            "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer", "minimum": 400, "maximum": 599],
+            "detail": ["type": "string"],
+            "errors": ["type": "array", "items": ["type": "object", "required": ["field", "message"],
+                                                  "properties": ["field": ["type": "string"], "message": ["type": "string"]]]],
+        ]],
+        "Task": ["type": "object", "required": ["name", "output_schema", "threshold", "audit_rate", "lease_seconds", "max_leases", "created_at"],
+                 "properties": [
+                     "name": taskName, "output_schema": ["type": ["object", "boolean"]], "threshold": score,
+                     "field_thresholds": ["type": "object", "additionalProperties": score], "audit_rate": score,
+                     "instructions": ["type": "string"], "lease_seconds": integer(10, 86400), "max_leases": integer(1, 100),
+                     "approvals_as_examples": ["type": "boolean"], "created_at": timestamp, "updated_at": timestamp,
+                 ]],
+        "Item": ["type": "object", "required": ["id", "task", "status", "input", "output", "confidence", "reasons", "created_at"],
+                 "properties": [
+                     "id": uuid, "task": taskName, "external_id": nullableText, "status": enumeration(statuses),
+                     "audit": ["type": "boolean"], "confidence": score, "field_confidence": pointerScores,
+                     "model": nullableText, "prompt_version": nullableText, "metadata": ["type": ["object", "null"]],
+                     "priority": ["type": "integer"], "reasons": ["type": "array", "items": reason],
+                     "decision": ["type": ["object", "null"], "properties": [
+                         "action": enumeration(["approve", "correct", "reject"]), "by": ["type": "string"], "at": timestamp]],
+                     "created_at": timestamp, "auto_approved_at": nullableTimestamp,
+                     "audit_verdict": ["type": ["string", "null"]],
+                     "queue": ["type": ["string", "null"]],
+                 ]],
+        "Routed": ["type": "object", "required": ["id", "status", "reasons"], "properties": [
+            "id": uuid, "status": enumeration(statuses), "reasons": ["type": "array", "items": reason]]],
+        "ClaimedItem": ["allOf": [ref("Item"), ["type": "object", "required": ["lease_expires_at", "output_schema"], "properties": [
+            "lease_expires_at": timestamp, "instructions": ["type": "string"], "output_schema": ["type": ["object", "boolean"]],
+            "output_errors": ["type": "array"]]]]],
+        "ItemPage": list("items", ref("Item"), extra: ["next": ["type": ["string", "null"]]]),
+        "TaskList": list("tasks", ref("Task")),
+        "BatchResults": list("results", ["type": "object"]),
+        "History": ["type": "object", "required": ["item_id", "events"], "properties": [
+            "item_id": uuid, "events": ["type": "array", "items": ["type": "object", "required": ["id", "event", "at"],
+                                                                  "properties": ["id": ["type": "integer"], "event": ["type": "string"], "at": timestamp]]]]],
+        "Leases": list("leases", ref("ClaimedItem")),
+        "LeaseExtended": ["type": "object", "required": ["id", "lease_expires_at"], "properties": ["id": uuid, "lease_expires_at": timestamp]],
+        "Released": ["type": "object", "required": ["id"], "properties": ["id": uuid]],
+        "Queue": list("tasks", ["type": "object", "required": ["task", "waiting", "leased"], "properties": [
+            "task": taskName, "waiting": ["type": "integer", "minimum": 0], "leased": ["type": "integer", "minimum": 0],
+            "audit_waiting": ["type": "integer", "minimum": 0], "oldest_waiting_at": nullableTimestamp]]),
+        "Stats": ["type": "object", "required": ["total", "by_status"], "properties": [
+            "total": ["type": "integer", "minimum": 0], "by_status": ["type": "object", "additionalProperties": ["type": "integer"]]]],
+        "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
+        "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
+        "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],
+        "Webhook": ["type": "object", "required": ["id", "url", "events"], "properties": [
+            "id": uuid, "url": ["type": "string"], "events": ["type": "array", "items": ["type": "string"]], "secret": ["type": "string"]]],
+        "Webhooks": list("webhooks", ref("Webhook")),
+        "Deliveries": list("deliveries", ["type": "object"]),
+        "Callbacks": list("callbacks", ["type": "object", "required": ["id", "item_id", "url", "state"], "properties": [
+            "id": uuid, "item_id": uuid, "url": ["type": "string"], "state": enumeration(["pending", "delivering", "delivered", "failed", "cancelled"])]],
+            extra: ["next": ["type": ["string", "null"]]]),
+        "Queued": ["type": "object"],
+        "CallbackSecret": ["type": "object", "required": ["key_id", "callback_secret"], "properties": [
+            "key_id": uuid, "callback_secret": ["type": "string"]]],
+        "Keys": list("keys", ["type": "object", "required": ["id", "name", "role"], "properties": [
+            "id": uuid, "name": ["type": "string"], "role": enumeration(["ingest", "reviewer", "analyst", "admin"])]]),
+        "CreatedKey": ["type": "object", "required": ["id", "name", "role", "key"], "properties": [
+            "id": uuid, "name": ["type": "string"], "role": enumeration(["ingest", "reviewer", "analyst", "admin"]), "key": ["type": "string"]]],
+        "Session": ["type": "object", "required": ["user", "csrf_token", "expires_at"], "properties": [
+            "user": ["type": "object"], "csrf_token": ["type": "string"], "expires_at": timestamp]],
+        "Status": ["type": "object", "required": ["status"], "properties": ["status": ["type": "string"]]],
+    ]
+}

@@ -1,0 +1,70 @@
+import LoupeJSON
+
+/// Request and response bodies of the OpenAPI document, as strict as the server: request objects reject
+/// unknown fields (`additionalProperties: false`), strings hold no NUL, and every bound is the server's own.
+extension OpenAPI {
+    static let nullableText: JSONValue = ["type": ["string", "null"]]
+    static let score: JSONValue = ["type": "number", "minimum": 0, "maximum": 1]
+    /// Field scores by JSON Pointer into the output ("/total"), each 0…1.
+    static let pointerScores: JSONValue = ["type": ["object", "null"], "propertyNames": ["pattern": "^(/([^~\\u0000]|~[01])*)*$"],
+                                           "additionalProperties": score]
+
+    static let requestSchemas: JSONObject = [
+        "JSON": ["description": "any JSON value (no NUL in strings; numbers below 1e1000 in magnitude)", "anyOf": [
+            ["type": ["null", "boolean", "number"]],
+            ["type": "string", "pattern": "^[^\\u0000]*$"],
+            ["type": "array", "items": ref("JSON")],
+            ["type": "object", "propertyNames": ["pattern": "^[^\\u0000]*$"], "additionalProperties": ref("JSON")],
+        ]],
+        "TaskInput": ["type": "object", "required": ["output_schema"], "additionalProperties": false, "properties": [
+            "output_schema": ["description": "JSON Schema 2020-12 the model output must satisfy (an object or a boolean)",
+                              "type": ["object", "boolean"], "additionalProperties": ref("JSON")],
+            "threshold": ["type": ["number", "null"], "minimum": 0, "maximum": 1, "default": 0.85],
+            "field_thresholds": pointerScores,
+            "audit_rate": ["type": ["number", "null"], "minimum": 0, "maximum": 1, "default": 0],
+            "instructions": ["type": ["string", "null"], "maxLength": 20000, "pattern": "^[^\\u0000]*$"],
+            "lease_seconds": ["type": ["integer", "null"], "minimum": 10, "maximum": 86400, "default": 600],
+            "max_leases": ["type": ["integer", "null"], "minimum": 1, "maximum": 100, "default": 3,
+                           "description": "leases of this task one reviewer may hold at once"],
+            "approvals_as_examples": ["type": ["boolean", "null"], "default": false],
+        ]],
+        "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "additionalProperties": false, "properties": [
+            "task": taskName, "external_id": text(max: 256, nullable: true),
+            "input": ref("JSON"), "output": ref("JSON"),
+            "confidence": score,
+            "field_confidence": pointerScores,
+            "model": text(max: 200, nullable: true), "prompt_version": text(max: 200, nullable: true),
+            "metadata": ["type": ["object", "null"], "additionalProperties": ref("JSON")],
+            "priority": ["type": ["integer", "null"], "minimum": -1000, "maximum": 1000],
+            "callback_url": ["type": ["string", "null"], "format": "uri", "maxLength": 2000,
+                             "description": "item.decided for this item is also POSTed here, signed with the submitting key's callback secret; internal addresses are refused unless allowed"],
+        ]],
+        "BatchInput": ["type": "object", "required": ["items"], "additionalProperties": false, "properties": [
+            "items": ["type": "array", "maxItems": 1000, "items": ["allOf": [ref("JSON")],
+                      "description": "ItemInput objects; each is checked on its own and a bad one (even a non-object) fails only its own result"]],
+        ]],
+        "ClaimInput": ["type": "object", "additionalProperties": false, "properties": ["task": ["type": ["string", "null"], "minLength": 1,
+                       "maxLength": 64, "pattern": "^[^\\u0000]*$", "description": "only this task"]]],
+        // One object, not a oneOf per action: fuzzers mutate a oneOf branch into the other branch and call that invalid.
+        "DecisionInput": ["type": "object", "required": ["action"], "additionalProperties": false, "properties": [
+            "action": enumeration(["approve", "correct", "reject"]),
+            "output": ["allOf": [ref("JSON")],
+                       "description": "the corrected output: required with action correct (422 without), refused with the others; must satisfy the task schema"],
+            "reason": text(max: 2000, nullable: true),
+        ]],
+        "ExamplePatch": ["type": "object", "required": ["enabled"], "additionalProperties": false, "properties": ["enabled": ["type": "boolean"]]],
+        "WebhookInput": ["type": "object", "required": ["url", "events"], "additionalProperties": false, "properties": [
+            "url": ["type": "string", "format": "uri", "maxLength": 2000,
+                    "description": "http or https; internal addresses are refused unless LOUPE_WEBHOOK_ALLOW_CIDRS allows them"],
+            "secret": ["type": ["string", "null"], "minLength": 24, "maxLength": 200, "pattern": "^[^\\u0000]*$"],
+            "events": ["type": "array", "minItems": 1, "items": enumeration(["item.decided", "item.queued", "item.corrected"])]]],
+        "KeyInput": ["type": "object", "required": ["name", "role"], "additionalProperties": false, "properties": [
+            "name": text(max: 200), "role": enumeration(["ingest", "reviewer", "analyst", "admin"]),
+            "tasks": ["type": ["array", "null"], "minItems": 1, "maxItems": 100, "items": taskName,
+                      "description": "limit the key to these tasks (403 elsewhere)"],
+            "rate_limit": ["type": ["number", "null"], "minimum": 0.001, "maximum": 1_000_000,
+                           "description": "requests per second (batches count their items)"]]],
+        "SessionInput": ["type": "object", "required": ["email", "password"], "additionalProperties": false,
+                         "properties": ["email": text(max: 254), "password": text(max: 1024)]],
+    ]
+}
