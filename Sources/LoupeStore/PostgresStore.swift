@@ -19,13 +19,15 @@ public final class PostgresStore: Sendable {
     public let webhooks: PostgresWebhookRepository
     public let readiness: PostgresReadiness
 
-    public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, logger: Logger) {
+    /// `connectionWait` bounds how long a query waits for a free connection before the request is refused (503).
+    public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, connectionWait: Duration = .seconds(2),
+                logger: Logger) {
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maxConnections
         // A request must fail fast (503) rather than hang while PostgreSQL is away.
         configuration.options.connectTimeout = .seconds(5)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = GatedPool(client: self.client, gate: ConnectionGate(places: maxConnections, wait: connectionWait))
         self.location = location
         self.tasks = PostgresTaskRepository(client: client, logger: logger)
         self.items = PostgresItemRepository(client: client, logger: logger)
@@ -36,7 +38,7 @@ public final class PostgresStore: Sendable {
         self.examples = PostgresExampleRepository(client: client, logger: logger)
         self.export = PostgresExportRepository(client: client, logger: logger)
         self.webhooks = PostgresWebhookRepository(client: client, logger: logger)
-        self.readiness = PostgresReadiness(client: client, expected: expectedMigration, logger: logger)
+        self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, logger: logger)
     }
 
     /// The pool's run loop; it must run (as a service) for any query to be served.

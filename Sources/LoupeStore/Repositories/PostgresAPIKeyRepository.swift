@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// API keys in the `api_keys` table; only SHA-256 hashes are stored.
 public struct PostgresAPIKeyRepository: APIKeyRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     public func create(name: String, role: Role, tasks: [String]?, rateLimit: Double?, now: Date) async throws

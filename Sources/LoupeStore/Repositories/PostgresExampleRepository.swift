@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Few-shot examples; nearest-first narrows by rare words (GIN) and ranks by pg_trgm similarity.
 public struct PostgresExampleRepository: ExampleRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     static let columns = """

@@ -14,7 +14,7 @@ import PostgresNIO
 /// previous one was handed to the socket, and the connection goes back to the pool in between, so a
 /// stalled reader holds at most two pages and no connection.
 public struct PostgresExportRepository: ExportRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     public func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageBytes: Int,

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Aggregates over items and their decisions for the queue overview and the analyst view.
 public struct PostgresInsightsRepository: InsightsRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     public func queueOverview() async throws -> [QueueSummary] {

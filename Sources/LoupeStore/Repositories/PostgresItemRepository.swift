@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Items in the `items` table. Intake of any batch size is one INSERT over `unnest`ed arrays.
 public struct PostgresItemRepository: ItemRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     /// The item columns as `ItemRecord` decodes them, qualified by `alias`.

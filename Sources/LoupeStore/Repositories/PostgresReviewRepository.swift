@@ -7,7 +7,7 @@ import PostgresNIO
 /// The review queue in `items` (queue_state, lease_*) with every transition logged to `item_events`
 /// in the same statement. Claims follow River/Oban: one `FOR UPDATE SKIP LOCKED` pick, then UPDATE … RETURNING.
 public struct PostgresReviewRepository: ReviewRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     static let itemColumns = PostgresItemRepository.columns("i")

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Tasks in the `tasks` table.
 public struct PostgresTaskRepository: TaskRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     static let columns = columns()

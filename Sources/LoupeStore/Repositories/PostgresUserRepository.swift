@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// People, sessions (stored as token hashes) and failed-login counts.
 public struct PostgresUserRepository: UserRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     public func create(email: String, role: Role, passwordHash: String, now: Date) async throws -> User {

@@ -7,7 +7,7 @@ import PostgresNIO
 /// Webhooks and the delivery outbox. Sending is claimed with SKIP LOCKED plus a short lease, so each
 /// delivery is attempted by one server at a time and a crashed sender's deliveries come back.
 public struct PostgresWebhookRepository: WebhookRepository {
-    let client: PostgresClient
+    let client: GatedPool
     let logger: Logger
 
     public func create(url: String, secret: String, events: [String], now: Date) async throws -> Webhook {

@@ -37,8 +37,9 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_IDLE_TIMEOUT_S"].flatMap(Double.init), v > 0 { configuration.connections.idleTimeout = .milliseconds(Int64(v * 1000)) }
         if let v = env["LOUPE_MAX_CONNECTIONS"].flatMap(Int.init), v > 0 { configuration.connections.maxConnections = v }
         if let v = env["LOUPE_STALL_TIMEOUT_S"].flatMap(Double.init), v > 0 { configuration.connections.stallTimeout = .milliseconds(Int64(v * 1000)) }
+        let wait = env["LOUPE_DB_WAIT_MS"].flatMap(Int64.init).map { Duration.milliseconds(max(1, $0)) } ?? .seconds(2)
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
-                                  maxConnections: configuration.maxConnections, logger: logger)
+                                  maxConnections: configuration.maxConnections, connectionWait: wait, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)
         do {
             try await app.runService()

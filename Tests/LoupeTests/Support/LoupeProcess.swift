@@ -137,6 +137,18 @@ enum HTTP {
         return count
     }
 
+    /// Status, headers and body text, for checks on headers and problem bodies.
+    static func raw(_ method: String, _ url: String, key: String? = nil) async throws -> (Int, [String: String], String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { headers[String(describing: name)] = String(describing: value) }
+        return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
+    }
+
     static func request(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
