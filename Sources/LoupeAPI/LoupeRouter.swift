@@ -29,6 +29,7 @@ public enum LoupeRouter {
         ExamplesController(deps: deps).register(routes)
         ExportController(deps: deps).register(routes)
         WebhooksController(deps: deps).register(routes)
+        CallbacksController(deps: deps).register(routes)
         KeysController(deps: deps, authenticator: authenticator).register(routes)
         return router
     }

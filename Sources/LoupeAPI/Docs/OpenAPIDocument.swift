@@ -1,3 +1,4 @@
+import LoupeDomain
 import LoupeJSON
 
 /// The OpenAPI 3.1 description served at `/openapi.json`: every route with the parameters, bodies and
@@ -108,6 +109,15 @@ enum OpenAPIDocument {
                                                      responses: ["200": ("the deliveries", O.ref("Deliveries")), "404": ("no such webhook", O.problem)])],
         "/v1/deliveries/{id}/redeliver": ["post": O.op("Send a delivery again (same Loupe-Delivery id)", role: "admin", params: [id],
                                                        responses: ["202": ("queued", O.ref("Queued")), "409": ("unknown or being sent", O.problem)])],
+        "/v1/callbacks": ["get": O.op("Per-item callbacks, newest first, by state, destination host or item", role: "admin",
+            params: [O.query("state", O.enumeration(CallbackFilter.states), "only this state"),
+                     O.query("host", ["type": "string", "pattern": "^[A-Za-z0-9._:\\[\\]-]{1,253}$"], "only callbacks to this host"),
+                     O.query("item_id", O.uuid, "only this item's callback"), O.query("limit", O.integer(1, 500), "default 100")],
+            responses: ["200": ("the callbacks", O.ref("Callbacks"))])],
+        "/v1/callbacks/cancel": ["post": O.op("Cancel callbacks not yet sent, by host or item (a send in flight ends but is not retried)",
+                                              role: "admin", body: "CallbackCancel",
+                                              responses: ["200": ("how many and which were cancelled", O.ref("CancelledCallbacks")),
+                                                          "422": ("neither host nor item_id named", O.problem)])],
         "/v1/callback-secret": ["post": O.op("Replace the calling key's callback secret (signs callbacks of the items it submits); shown once",
                                              role: "ingest", responses: ["201": ("the new secret", O.ref("CallbackSecret"))])],
         "/v1/keys": [

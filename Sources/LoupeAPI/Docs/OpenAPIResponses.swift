@@ -68,8 +68,10 @@ extension OpenAPI {
         "Deliveries": list("deliveries", ["type": "object"]),
         "Callbacks": list("callbacks", ["type": "object", "required": ["id", "item_id", "url", "state"], "properties": [
             "id": uuid, "item_id": uuid, "url": ["type": "string"], "state": enumeration(["pending", "delivering", "delivered", "failed", "cancelled"])]],
-            extra: ["next": ["type": ["string", "null"]]]),
+            extra: [:]),
         "Queued": ["type": "object"],
+        "CancelledCallbacks": ["type": "object", "required": ["cancelled", "ids"], "properties": [
+            "cancelled": ["type": "integer", "minimum": 0], "ids": ["type": "array", "items": uuid]]],
         "CallbackSecret": ["type": "object", "required": ["key_id", "callback_secret"], "properties": [
             "key_id": uuid, "callback_secret": ["type": "string"]]],
         "Keys": list("keys", ["type": "object", "required": ["id", "name", "role"], "properties": [

@@ -64,6 +64,8 @@ extension OpenAPI {
                       "description": "limit the key to these tasks (403 elsewhere)"],
             "rate_limit": ["type": ["number", "null"], "minimum": 0.001, "maximum": 1_000_000,
                            "description": "requests per second (batches count their items)"]]],
+        "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
+            "host": ["type": "string", "pattern": "^[A-Za-z0-9._:\\[\\]-]{1,253}$"], "item_id": uuid]],
         "SessionInput": ["type": "object", "required": ["email", "password"], "additionalProperties": false,
                          "properties": ["email": text(max: 254), "password": text(max: 1024)]],
     ]

@@ -45,8 +45,8 @@ public struct AttemptOutcome: Sendable {
     }
 }
 
-/// Webhook subscriptions and their outbox.
-public protocol WebhookRepository: Sendable {
+/// Webhook subscriptions and their outbox (per-item callbacks included).
+public protocol WebhookRepository: CallbackRepository {
     func create(url: String, secret: String, events: [String], now: Date) async throws -> Webhook
     func list() async throws -> [Webhook]
     func delete(id: UUID, now: Date) async throws -> Bool

@@ -147,7 +147,10 @@ public struct PostgresWebhookRepository: WebhookRepository {
                     circuit_open_until = CASE WHEN \(outcome.succeeded) THEN NULL ELSE coalesce(\(breakerOpenUntil), circuit_open_until) END
                 WHERE id = \(delivery.webhookID)
             )
-            UPDATE webhook_deliveries SET state = \(state), locked_until = NULL, last_status = \(outcome.status),
+            UPDATE webhook_deliveries SET
+                   -- A callback cancelled while this attempt was in flight stays cancelled unless the attempt delivered it.
+                   state = CASE WHEN state = 'cancelled' AND \(state) <> 'delivered' THEN 'cancelled' ELSE \(state) END,
+                   locked_until = NULL, last_status = \(outcome.status),
                    last_error = \(outcome.error), next_attempt_at = coalesce(\(retryAt), next_attempt_at),
                    delivered_at = CASE WHEN \(outcome.succeeded) THEN \(now)::timestamptz END
             WHERE id = \(delivery.id)
