@@ -13,6 +13,8 @@ final class BenchServers: Sendable {
     let baseline: RawBaseline
     let loupe: ChildServer
     let floor: ChildServer
+    let loupeBinary: String
+    let dataDirectory: String
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
@@ -25,8 +27,10 @@ final class BenchServers: Sendable {
         group = ServiceGroup(configuration: .init(services: [store.service, baseline.service], logger: logger))
         running = Task { [group] in try await group.run() }
 
+        self.dataDirectory = dataDirectory
         let executables = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let loupeBinary = executables.appendingPathComponent("loupe").path
+        self.loupeBinary = loupeBinary
         guard FileManager.default.isExecutableFile(atPath: loupeBinary) else {
             throw BenchError("\(loupeBinary) is missing: build every product first (swift build -c release)")
         }
