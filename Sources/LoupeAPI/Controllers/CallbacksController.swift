@@ -33,7 +33,8 @@ struct CallbacksController {
             }
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
-        return .json(["callbacks": .array(try await deps.webhooks.callbacks(filter))])
+        return .json(["callbacks": .array(try await deps.webhooks.callbacks(filter)),
+                      "destinations": .array(try await deps.webhooks.restingDestinations(now: deps.clock.now()))])
     }
 
     @Sendable func cancel(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

@@ -68,7 +68,9 @@ extension OpenAPI {
         "Deliveries": list("deliveries", ["type": "object"]),
         "Callbacks": list("callbacks", ["type": "object", "required": ["id", "item_id", "url", "state"], "properties": [
             "id": uuid, "item_id": uuid, "url": ["type": "string"], "state": enumeration(["pending", "delivering", "delivered", "failed", "cancelled"])]],
-            extra: [:]),
+            extra: ["destinations": ["type": "array", "items": ["type": "object", "required": ["destination", "consecutive_failures", "resting"],
+                    "properties": ["destination": ["type": "string"], "consecutive_failures": ["type": "integer", "minimum": 1],
+                                   "resting": ["type": "boolean"], "open_until": nullableTimestamp]]]]),
         "Queued": ["type": "object"],
         "CancelledCallbacks": ["type": "object", "required": ["cancelled", "ids"], "properties": [
             "cancelled": ["type": "integer", "minimum": 0], "ids": ["type": "array", "items": uuid]]],

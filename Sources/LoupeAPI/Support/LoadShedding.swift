@@ -21,7 +21,8 @@ struct LoadShedding: RouterMiddleware {
             throw problem
         }
         defer { gate.leave() }
-        return try await next(request, context)
+        // Its queries may wait only LOUPE_DB_WAIT_MS for a database connection (ConnectionGate).
+        return try await ConnectionWaitScope.$bounded.withValue(true) { try await next(request, context) }
     }
 }
 

@@ -23,6 +23,8 @@ public struct CallbackFilter: Sendable {
 public protocol CallbackRepository: Sendable {
     /// Newest first, at most `filter.limit`.
     func callbacks(_ filter: CallbackFilter) async throws -> [JSONValue]
+    /// Callback destinations failing now (`consecutive_failures` > 0), resting ones (breaker open) first.
+    func restingDestinations(now: Date) async throws -> [JSONValue]
     /// Cancels matching callbacks not yet delivered or failed; returns their ids. A send already in flight
     /// still ends, but its outcome no longer schedules a retry.
     func cancelCallbacks(_ filter: CallbackFilter, by actor: String, now: Date) async throws -> [UUID]

@@ -54,7 +54,9 @@ extension RawBaseline {
         try await client.query("""
             INSERT INTO items (id, task, status, input, output, confidence, prompt_version, model, reasons, final_output,
                                decision_action, decided_by, decided_at, queue_state, created_at, updated_at)
-            SELECT gen_random_uuid(), \(task), 'corrected',
+            -- Time-ordered ids like the UUIDv7 Loupe gives items (a random v4 id per row would scatter id order over the heap).
+            SELECT (lpad(to_hex((extract(epoch FROM now()) * 1000)::bigint + g), 12, '0') || '7000' || '8000' || lpad(to_hex(g), 12, '0'))::uuid,
+                   \(task), 'corrected',
                    jsonb_build_object('text', 'Invoice ' || g || ' from vendor ' || (g % 997) || ', total ' || (g % 5000) || '.00 EUR'),
                    jsonb_build_object('vendor', 'Vendor ' || (g % 997), 'total', g % 5000),
                    0.5, 'v' || (g % 3), 'model-a', '[]',

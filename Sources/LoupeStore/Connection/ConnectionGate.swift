@@ -3,6 +3,7 @@ import Synchronization
 
 /// As many places as the pool has connections, and a bounded wait for one: beyond `wait`, a request is
 /// refused (503, Retry-After) instead of queueing behind a database that cannot keep up (issue 11).
+/// Only tasks marked by `ConnectionWaitScope.bounded` (client requests) are refused; background work waits.
 /// Waiters are served first come, first served; a freed place goes straight to the oldest waiter.
 final class ConnectionGate: Sendable {
     let places: Int
@@ -49,6 +50,8 @@ final class ConnectionGate: Sendable {
                 return true
             }
             guard waiting else { return continuation.resume(returning: true) }
+            // Background work waits its turn; only requests are refused.
+            guard ConnectionWaitScope.bounded else { return }
             // Started once the waiter is listed, so the expiry always finds it (or finds it already served).
             timer = Task { [wait] in
                 try await Task.sleep(for: wait)

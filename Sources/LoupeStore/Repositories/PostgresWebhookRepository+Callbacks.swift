@@ -35,6 +35,20 @@ extension PostgresWebhookRepository {
         return result
     }
 
+    public func restingDestinations(now: Date) async throws -> [JSONValue] {
+        let rows = try await client.query("""
+            SELECT destination, consecutive_failures, open_until FROM destination_breakers
+            WHERE consecutive_failures > 0 ORDER BY open_until DESC NULLS LAST, destination LIMIT 100
+            """, logger: logger)
+        var result: [JSONValue] = []
+        for try await (destination, failures, open) in rows.decode((String, Int, Date?).self) {
+            let resting = open.map { $0 > now } ?? false
+            result.append(["destination": .string(destination), "consecutive_failures": .int(failures), "resting": .bool(resting),
+                           "open_until": open.map { .string(Timestamp.string($0)) } ?? .null])
+        }
+        return result
+    }
+
     public func cancelCallbacks(_ filter: CallbackFilter, by actor: String, now: Date) async throws -> [UUID] {
         guard filter.host != nil || filter.itemID != nil else { return [] }
         let rows = try await client.query("""

@@ -100,6 +100,10 @@ public struct PostgresWebhookRepository: WebhookRepository {
                 WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
                        OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
                   AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
+                  -- A callback host whose breaker is open rests like a failing webhook endpoint.
+                  AND (d2.webhook_id IS NOT NULL OR NOT EXISTS (
+                       SELECT 1 FROM destination_breakers b2
+                       WHERE b2.destination = \(unescaped: Self.destination) AND b2.open_until > \(now)))
             ), picked AS (
                 SELECT id FROM due
                 WHERE rank <= \(perDestination) AND destination <> ALL (\(excluding)::text[])
@@ -117,8 +121,9 @@ public struct PostgresWebhookRepository: WebhookRepository {
                 RETURNING d.*
             )
             SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, k.callback_secret, s.value), c.event, c.item_id,
-                   c.attempts, c.created_at, coalesce(w.consecutive_failures, 0), due.destination
+                   c.attempts, c.created_at, coalesce(w.consecutive_failures, b.consecutive_failures, 0), due.destination
             FROM claimed c JOIN due ON due.id = c.id LEFT JOIN webhooks w ON w.id = c.webhook_id
+            LEFT JOIN destination_breakers b ON c.webhook_id IS NULL AND b.destination = due.destination
             LEFT JOIN items i ON c.webhook_id IS NULL AND i.id = c.item_id
             LEFT JOIN api_keys k ON i.callback_actor LIKE 'key:%' AND k.id::text = substr(i.callback_actor, 5)
             CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
@@ -146,6 +151,14 @@ public struct PostgresWebhookRepository: WebhookRepository {
                     consecutive_failures = CASE WHEN \(outcome.succeeded) THEN 0 ELSE consecutive_failures + 1 END,
                     circuit_open_until = CASE WHEN \(outcome.succeeded) THEN NULL ELSE coalesce(\(breakerOpenUntil), circuit_open_until) END
                 WHERE id = \(delivery.webhookID)
+            ), destination AS (
+                -- Callbacks keep their breaker per destination host (webhooks keep theirs on the endpoint).
+                INSERT INTO destination_breakers AS b (destination, consecutive_failures, open_until)
+                SELECT \(delivery.destination), CASE WHEN \(outcome.succeeded) THEN 0 ELSE 1 END, \(breakerOpenUntil)::timestamptz
+                WHERE \(delivery.webhookID)::uuid IS NULL AND \(delivery.destination) <> ''
+                ON CONFLICT (destination) DO UPDATE SET
+                    consecutive_failures = CASE WHEN \(outcome.succeeded) THEN 0 ELSE b.consecutive_failures + 1 END,
+                    open_until = CASE WHEN \(outcome.succeeded) THEN NULL ELSE coalesce(EXCLUDED.open_until, b.open_until) END
             )
             UPDATE webhook_deliveries SET
                    -- A callback cancelled while this attempt was in flight stays cancelled unless the attempt delivered it.

@@ -119,8 +119,10 @@ struct TestReply: Sendable {
 func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
                _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
     let location = try await TestCluster.freshDatabase()
+    // Four connections serve bursts of 20 requests; on a loaded CI machine a request may wait longer than the
+    // production bound for one (the wait's own refusal is tested by ConnectionWaitTests against a real server).
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
-                              logger: TestCluster.logger)
+                              connectionWait: .seconds(30), logger: TestCluster.logger)
     let clock = TestClock(live: liveClock)
     var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
     // Quick retries and a short poll, so webhook tests see retries within a second.
