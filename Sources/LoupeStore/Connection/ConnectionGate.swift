@@ -39,27 +39,36 @@ final class ConnectionGate: Sendable {
         }
         guard let id else { return }
         var timer: Task<Void, any Error>?
-        let granted = await withCheckedContinuation { continuation in
-            let waiting = state.withLock { s in
-                // A place freed since the first look is taken now rather than waited for.
-                if s.free > 0 {
-                    s.free -= 1
-                    return false
+        // A cancelled waiter (a service stopping, a client gone) leaves the line at once: waiting on would hold
+        // shutdown for a place, and the pool it waits for may already be stopped.
+        let granted = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let waiting = state.withLock { s in
+                    // A place freed since the first look is taken now rather than waited for.
+                    if s.free > 0 {
+                        s.free -= 1
+                        return false
+                    }
+                    s.waiters.append((id, continuation))
+                    return true
                 }
-                s.waiters.append((id, continuation))
-                return true
+                guard waiting else { return continuation.resume(returning: true) }
+                // Cancelled before it was listed: the handler found nothing to remove, so leave now.
+                if Task.isCancelled { return expire(id) }
+                // Background work waits its turn; only requests are refused.
+                guard ConnectionWaitScope.bounded else { return }
+                // Started once the waiter is listed, so the expiry always finds it (or finds it already served).
+                timer = Task { [wait] in
+                    try await Task.sleep(for: wait)
+                    self.expire(id)
+                }
             }
-            guard waiting else { return continuation.resume(returning: true) }
-            // Background work waits its turn; only requests are refused.
-            guard ConnectionWaitScope.bounded else { return }
-            // Started once the waiter is listed, so the expiry always finds it (or finds it already served).
-            timer = Task { [wait] in
-                try await Task.sleep(for: wait)
-                self.expire(id)
-            }
+        } onCancel: {
+            expire(id)
         }
         timer?.cancel()
         guard granted else {
+            if Task.isCancelled { throw CancellationError() }
             var problem = Problem.unavailable("every database connection stayed busy for \(wait.milliseconds) ms; retry in a second")
             problem.retryAfter = 1
             throw problem

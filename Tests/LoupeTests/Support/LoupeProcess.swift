@@ -122,7 +122,11 @@ struct ServedDatabase {
 enum HTTP {
     /// The line count of a GET's body, read by `curl | wc -l` in their own processes: exports can be large, and
     /// counting 100 MB in a debug-built test takes minutes.
-    static func lines(_ url: String, key: String) throws -> Int {
+    static func lines(_ url: String, key: String) async throws -> Int {
+        try await OffPool.run { try linesBlocking(url, key: key) }
+    }
+
+    private static func linesBlocking(_ url: String, key: String) throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "set -o pipefail; curl -sSf --max-time 120 -H \"Authorization: Bearer $KEY\" \"$URL\" | wc -l"]
