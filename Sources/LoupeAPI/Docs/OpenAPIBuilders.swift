@@ -1,3 +1,4 @@
+import LoupeDomain
 import LoupeJSON
 
 /// Small builders that keep the OpenAPI document readable: an operation, its parameters and its responses.
@@ -58,6 +59,15 @@ enum OpenAPI {
     static func text(max: Int, nullable: Bool = false) -> JSONValue {
         ["type": nullable ? ["string", "null"] : "string", "minLength": 1, "maxLength": .int(max), "pattern": "^[^\\u0000]*$"]
     }
+    /// Enumerations taken from the domain types the server parses, so the document cannot drift from them.
+    static let statuses = ItemStatus.allCases.map(\.rawValue)
+    static let actions = enumeration(HumanDecision.Action.allCases.map(\.rawValue))
+    static let roles = enumeration(Role.allCases.map(\.rawValue))
+    static let events = enumeration(Webhook.events.sorted())
+    static let exportFormats = enumeration(ExportFormat.allCases.map(\.rawValue))
+    static let callbackStates = enumeration(CallbackFilter.states)
+    /// A host as a URL carries it (what `CallbacksController.host` accepts).
+    static let host: JSONValue = ["type": "string", "pattern": "^[A-Za-z0-9._:\\[\\]-]{1,253}$"]
     static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
     static let nullableTimestamp: JSONValue = ["type": ["string", "null"], "format": "date-time"]
     static func list(_ key: String, _ item: JSONValue, extra: JSONObject = [:]) -> JSONValue {

@@ -1,4 +1,3 @@
-import LoupeDomain
 import LoupeJSON
 
 /// The OpenAPI 3.1 description served at `/openapi.json`: every route with the parameters, bodies and
@@ -89,10 +88,10 @@ enum OpenAPIDocument {
                                             responses: ["200": ("the example", O.ref("Example")), "404": ("no such example", O.problem)])],
         "/v1/export": ["get": O.op("Stream decided items as JSONL, CSV (RFC 4180) or chat fine-tuning lines", role: "analyst",
             params: [O.query("task", O.taskName, "the task", required: true),
-                     O.query("format", O.enumeration(["jsonl", "csv", "chat"]), "jsonl (default), csv or chat"),
+                     O.query("format", O.exportFormats, "jsonl (default), csv or chat"),
                      O.query("since", O.timestamp, "decided at or after (a date 2026-01-31 works too)"),
                      O.query("until", O.timestamp, "decided before (a date works too)"),
-                     O.query("action", O.enumeration(["approve", "correct", "reject"]), "only this decision"),
+                     O.query("action", O.actions, "only this decision"),
                      O.query("include_auto", O.enumeration(["true", "false"]), "true to include auto-approvals")],
             responses: ["200": ("streamed lines", ["type": "string"]), "404": ("no such task", O.problem),
                         "422": ("since is after until, or an invalid parameter", O.problem)],
@@ -110,8 +109,8 @@ enum OpenAPIDocument {
         "/v1/deliveries/{id}/redeliver": ["post": O.op("Send a delivery again (same Loupe-Delivery id)", role: "admin", params: [id],
                                                        responses: ["202": ("queued", O.ref("Queued")), "409": ("unknown or being sent", O.problem)])],
         "/v1/callbacks": ["get": O.op("Per-item callbacks, newest first, by state, destination host or item", role: "admin",
-            params: [O.query("state", O.enumeration(CallbackFilter.states), "only this state"),
-                     O.query("host", ["type": "string", "pattern": "^[A-Za-z0-9._:\\[\\]-]{1,253}$"], "only callbacks to this host"),
+            params: [O.query("state", O.callbackStates, "only this state"),
+                     O.query("host", O.host, "only callbacks to this host"),
                      O.query("item_id", O.uuid, "only this item's callback"), O.query("limit", O.integer(1, 500), "default 100")],
             responses: ["200": ("the callbacks", O.ref("Callbacks"))])],
         "/v1/callbacks/cancel": ["post": O.op("Cancel callbacks not yet sent, by host or item (a send in flight ends but is not retried)",

@@ -9,8 +9,6 @@ extension OpenAPI {
         return all
     }
 
-    static let statuses = ["pending", "in_review", "approved", "corrected", "rejected"]
-
     static let reason: JSONValue = ["type": "object", "required": ["code", "message"],
                                     "properties": ["code": ["type": "string"], "message": ["type": "string"]]]
 
@@ -35,7 +33,7 @@ extension OpenAPI {
                      "model": nullableText, "prompt_version": nullableText, "metadata": ["type": ["object", "null"]],
                      "priority": ["type": "integer"], "reasons": ["type": "array", "items": reason],
                      "decision": ["type": ["object", "null"], "properties": [
-                         "action": enumeration(["approve", "correct", "reject"]), "by": ["type": "string"], "at": timestamp]],
+                         "action": actions, "by": ["type": "string"], "at": timestamp]],
                      "created_at": timestamp, "auto_approved_at": nullableTimestamp,
                      "audit_verdict": ["type": ["string", "null"]],
                      "queue": ["type": ["string", "null"]],
@@ -67,7 +65,7 @@ extension OpenAPI {
         "Webhooks": list("webhooks", ref("Webhook")),
         "Deliveries": list("deliveries", ["type": "object"]),
         "Callbacks": list("callbacks", ["type": "object", "required": ["id", "item_id", "url", "state"], "properties": [
-            "id": uuid, "item_id": uuid, "url": ["type": "string"], "state": enumeration(["pending", "delivering", "delivered", "failed", "cancelled"])]],
+            "id": uuid, "item_id": uuid, "url": ["type": "string"], "state": callbackStates]],
             extra: ["destinations": ["type": "array", "items": ["type": "object", "required": ["destination", "consecutive_failures", "resting"],
                     "properties": ["destination": ["type": "string"], "consecutive_failures": ["type": "integer", "minimum": 1],
                                    "resting": ["type": "boolean"], "open_until": nullableTimestamp]]]]),
@@ -77,9 +75,9 @@ extension OpenAPI {
         "CallbackSecret": ["type": "object", "required": ["key_id", "callback_secret"], "properties": [
             "key_id": uuid, "callback_secret": ["type": "string"]]],
         "Keys": list("keys", ["type": "object", "required": ["id", "name", "role"], "properties": [
-            "id": uuid, "name": ["type": "string"], "role": enumeration(["ingest", "reviewer", "analyst", "admin"])]]),
+            "id": uuid, "name": ["type": "string"], "role": roles]]),
         "CreatedKey": ["type": "object", "required": ["id", "name", "role", "key"], "properties": [
-            "id": uuid, "name": ["type": "string"], "role": enumeration(["ingest", "reviewer", "analyst", "admin"]), "key": ["type": "string"]]],
+            "id": uuid, "name": ["type": "string"], "role": roles, "key": ["type": "string"]]],
         "Session": ["type": "object", "required": ["user", "csrf_token", "expires_at"], "properties": [
             "user": ["type": "object"], "csrf_token": ["type": "string"], "expires_at": timestamp]],
         "Status": ["type": "object", "required": ["status"], "properties": ["status": ["type": "string"]]],

@@ -47,7 +47,7 @@ extension OpenAPI {
                        "maxLength": 64, "pattern": "^[^\\u0000]*$", "description": "only this task"]]],
         // One object, not a oneOf per action: fuzzers mutate a oneOf branch into the other branch and call that invalid.
         "DecisionInput": ["type": "object", "required": ["action"], "additionalProperties": false, "properties": [
-            "action": enumeration(["approve", "correct", "reject"]),
+            "action": actions,
             "output": ["allOf": [ref("JSON")],
                        "description": "the corrected output: required with action correct (422 without), refused with the others; must satisfy the task schema"],
             "reason": text(max: 2000, nullable: true),
@@ -57,15 +57,15 @@ extension OpenAPI {
             "url": ["type": "string", "format": "uri", "maxLength": 2000,
                     "description": "http or https; internal addresses are refused unless LOUPE_WEBHOOK_ALLOW_CIDRS allows them"],
             "secret": ["type": ["string", "null"], "minLength": 24, "maxLength": 200, "pattern": "^[^\\u0000]*$"],
-            "events": ["type": "array", "minItems": 1, "items": enumeration(["item.decided", "item.queued", "item.corrected"])]]],
+            "events": ["type": "array", "minItems": 1, "items": events]]],
         "KeyInput": ["type": "object", "required": ["name", "role"], "additionalProperties": false, "properties": [
-            "name": text(max: 200), "role": enumeration(["ingest", "reviewer", "analyst", "admin"]),
+            "name": text(max: 200), "role": roles,
             "tasks": ["type": ["array", "null"], "minItems": 1, "maxItems": 100, "items": taskName,
                       "description": "limit the key to these tasks (403 elsewhere)"],
             "rate_limit": ["type": ["number", "null"], "minimum": 0.001, "maximum": 1_000_000,
                            "description": "requests per second (batches count their items)"]]],
         "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
-            "host": ["type": "string", "pattern": "^[A-Za-z0-9._:\\[\\]-]{1,253}$"], "item_id": uuid]],
+            "host": host, "item_id": uuid]],
         "SessionInput": ["type": "object", "required": ["email", "password"], "additionalProperties": false,
                          "properties": ["email": text(max: 254), "password": text(max: 1024)]],
     ]

@@ -6,7 +6,6 @@ import Synchronization
 /// Only tasks marked by `ConnectionWaitScope.bounded` (client requests) are refused; background work waits.
 /// Waiters are served first come, first served; a freed place goes straight to the oldest waiter.
 final class ConnectionGate: Sendable {
-    let places: Int
     let wait: Duration
     private struct State {
         var free: Int
@@ -16,7 +15,6 @@ final class ConnectionGate: Sendable {
     private let state: Mutex<State>
 
     init(places: Int, wait: Duration) {
-        self.places = max(1, places)
         self.wait = wait
         state = Mutex(State(free: max(1, places)))
     }

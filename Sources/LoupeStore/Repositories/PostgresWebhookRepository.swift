@@ -94,16 +94,17 @@ public struct PostgresWebhookRepository: WebhookRepository {
         // of a claim, so a slow host's backlog cannot fill every place.
         let rows = try await client.query("""
             WITH due AS (
-                SELECT d2.id, d2.next_attempt_at, \(unescaped: Self.destination) AS destination,
-                       row_number() OVER (PARTITION BY \(unescaped: Self.destination) ORDER BY d2.next_attempt_at) AS rank
+                SELECT d2.id, d2.next_attempt_at, t.destination,
+                       row_number() OVER (PARTITION BY t.destination ORDER BY d2.next_attempt_at) AS rank
                 FROM webhook_deliveries d2 LEFT JOIN webhooks w2 ON w2.id = d2.webhook_id
+                CROSS JOIN LATERAL (SELECT \(unescaped: Self.destination) AS destination) t  -- the URL is parsed once per row
                 WHERE ((d2.state = 'pending' AND d2.next_attempt_at <= \(now))
                        OR (d2.state = 'delivering' AND d2.locked_until < \(now)))
                   AND (w2.circuit_open_until IS NULL OR w2.circuit_open_until <= \(now))
                   -- A callback host whose breaker is open rests like a failing webhook endpoint.
                   AND (d2.webhook_id IS NOT NULL OR NOT EXISTS (
                        SELECT 1 FROM destination_breakers b2
-                       WHERE b2.destination = \(unescaped: Self.destination) AND b2.open_until > \(now)))
+                       WHERE b2.destination = t.destination AND b2.open_until > \(now)))
             ), picked AS (
                 SELECT id FROM due
                 WHERE rank <= \(perDestination) AND destination <> ALL (\(excluding)::text[])

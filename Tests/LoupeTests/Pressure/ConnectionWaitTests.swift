@@ -29,7 +29,8 @@ import Testing
         }
 
         // Before: this waited behind the lock (20 s) for a connection. Now: refused after 300 ms, and said so.
-        let (status, headers, body) = try await HTTP.raw("GET", server.baseURL + "/v1/queue", key: key)
+        let (status, headers, data) = try await HTTP.raw("GET", server.baseURL + "/v1/queue", key: key)
+        let body = String(decoding: data, as: UTF8.self)
         #expect(status == 503, "\(body)")
         #expect(headers["Retry-After"] == "1")
         #expect(headers["Content-Type"] == "application/problem+json")

@@ -100,10 +100,5 @@ import Testing
         }
     }
 
-    static func rssMiB(pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
-        return kb / 1024
-    }
+    static func rssMiB(pid: Int32) -> Double { FuzzProcessTests.memoryMiB(pid: pid, field: "VmRSS") }
 }

@@ -38,9 +38,12 @@ import Testing
     }
 
     /// VmHWM from /proc: the most memory the process has held at once.
-    static func peakRSSMiB(pid: Int32) -> Double {
+    static func peakRSSMiB(pid: Int32) -> Double { memoryMiB(pid: pid, field: "VmHWM") }
+
+    /// A memory field of /proc/PID/status (VmRSS now, VmHWM at its peak), in MiB; -1 when unreadable.
+    static func memoryMiB(pid: Int32, field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
         return kb / 1024
     }

@@ -143,18 +143,7 @@ enum HTTP {
     }
 
     /// Status, headers and body text, for checks on headers and problem bodies.
-    static func raw(_ method: String, _ url: String, key: String? = nil) async throws -> (Int, [String: String], String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] { headers[String(describing: name)] = String(describing: value) }
-        return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
-    }
-
-    static func request(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue) {
+    static func raw(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, [String: String], Data) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
@@ -163,7 +152,14 @@ enum HTTP {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { headers[String(describing: name)] = String(describing: value) }
+        return (http?.statusCode ?? 0, headers, data)
+    }
+
+    static func request(_ method: String, _ url: String, key: String? = nil, json: JSONValue? = nil) async throws -> (Int, JSONValue) {
+        let (status, _, data) = try await raw(method, url, key: key, json: json)
         return (status, (try? JSONParser.parse(Array(data))) ?? .null)
     }
 }
