@@ -19,6 +19,11 @@ public struct APIDependencies: Sendable {
     public var classifyError: @Sendable (any Error) -> Problem?
     public var staticDirectory: String?
     public var security = SecuritySettings()
+    /// The event log behind `GET /v1/events`.
+    public var events: (any EventRepository)?
+    /// Requests waiting for decisions, woken by the server's LISTEN connection.
+    public var waiters = DecisionWaiters(capacity: 10_000)
+    public var waiting = WaitingSettings()
     /// Where webhooks and callbacks may go.
     public var destinations: DestinationPolicy { security.destinations }
 

@@ -31,6 +31,7 @@ public enum LoupeRouter {
         WebhooksController(deps: deps).register(routes)
         CallbacksController(deps: deps).register(routes)
         KeysController(deps: deps, authenticator: authenticator).register(routes)
+        EventsController(deps: deps).register(routes)
         return router
     }
 }

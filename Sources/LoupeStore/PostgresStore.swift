@@ -17,11 +17,14 @@ public final class PostgresStore: Sendable {
     public let examples: PostgresExampleRepository
     public let export: PostgresExportRepository
     public let webhooks: PostgresWebhookRepository
+    public let deadlines: PostgresDeadlineRepository
+    public let events: PostgresEventRepository
     public let readiness: PostgresReadiness
 
     /// `connectionWait` bounds how long a query waits for a free connection before the request is refused (503).
+    /// `readinessTimeout` bounds `/ready`'s query: an unreachable database must read as "not ready" promptly.
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, connectionWait: Duration = .seconds(2),
-                logger: Logger) {
+                readinessTimeout: Double = 2, logger: Logger) {
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maxConnections
         // A request must fail fast (503) rather than hang while PostgreSQL is away.
@@ -38,7 +41,9 @@ public final class PostgresStore: Sendable {
         self.examples = PostgresExampleRepository(client: client, logger: logger)
         self.export = PostgresExportRepository(client: client, logger: logger)
         self.webhooks = PostgresWebhookRepository(client: client, logger: logger)
-        self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, logger: logger)
+        self.deadlines = PostgresDeadlineRepository(client: client, logger: logger)
+        self.events = PostgresEventRepository(client: client, logger: logger)
+        self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, timeout: readinessTimeout, logger: logger)
     }
 
     /// The pool's run loop; it must run (as a service) for any query to be served.
@@ -49,11 +54,12 @@ public final class PostgresStore: Sendable {
 public struct PostgresReadiness: ReadinessProbe {
     let client: PostgresClient
     let expected: Int
+    let timeout: Double
     let logger: Logger
 
     public func problem() async -> String? {
         do {
-            let applied = try await withTimeout(seconds: 2) { try await Migrator.appliedVersion(client, logger: logger) }
+            let applied = try await withTimeout(seconds: timeout) { try await Migrator.appliedVersion(client, logger: logger) }
             guard let applied else { return "no migrations are applied" }
             return applied >= expected ? nil : "database is at migration \(applied), this build needs \(expected)"
         } catch {

@@ -73,14 +73,26 @@ struct ItemsController {
             throw Problem.invalid(field: "task", "unknown task '\(submission.task)'; define it first with PUT /v1/tasks/\(submission.task)")
         }
         let id = UUIDv7.make(at: now)
-        return RoutedItem(id: id, submission: submission, routing: Routing.route(submission, id: id, task: task))
+        let routing = Routing.route(submission, id: id, task: task)
+        return RoutedItem(id: id, submission: submission, routing: routing,
+                          deadline: ItemDeadline.resolve(submission, task: task.definition, routing: routing))
     }
 
     @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id")
-        guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
-        try context.principal?.requireTask(item.task)
-        return .json(item.json(revealingReviewers: context.principal?.seesReviewers ?? true))
+        let wait = try ItemWait.seconds(request.uri.queryParameters, max: deps.waiting.maxWaitSeconds)
+        let (items, principal) = (deps.items, context.principal)
+        let read: @Sendable () async throws -> ItemRecord = {
+            guard let item = try await items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
+            try principal?.requireTask(item.task)
+            return item
+        }
+        let reveal = context.principal?.seesReviewers ?? true
+        guard let wait else { return .json(try await read().json(revealingReviewers: reveal)) }
+        let (item, decided) = try await ItemWait(waiters: deps.waiters, read: read).run(seconds: wait)
+        var response = Response.json(item.json(revealingReviewers: reveal))
+        response.headers[ItemWait.header] = decided ? "decided" : "timeout"
+        return response
     }
 
     @Sendable func list(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

@@ -51,6 +51,10 @@ enum OpenAPI {
         ["name": .string(name), "in": "query", "required": .bool(required), "schema": schema, "description": .string(description)]
     }
 
+    static func header(_ name: String, _ schema: JSONValue, _ description: String) -> JSONValue {
+        ["name": .string(name), "in": "header", "required": false, "schema": schema, "description": .string(description)]
+    }
+
     static let uuid: JSONValue = ["type": "string", "format": "uuid"]
     static let taskName: JSONValue = ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"]
     static func integer(_ min: Int, _ max: Int) -> JSONValue { ["type": "integer", "minimum": .int(min), "maximum": .int(max)] }
@@ -64,6 +68,12 @@ enum OpenAPI {
     static let actions = enumeration(HumanDecision.Action.allCases.map(\.rawValue))
     static let roles = enumeration(Role.allCases.map(\.rawValue))
     static let events = enumeration(Webhook.events.sorted())
+    static let deadlineActions = enumeration(DeadlineAction.allCases.map(\.rawValue))
+    /// As request fields: null stands for "not given" (the default applies).
+    static let optionalDeadlineAction: JSONValue = ["type": ["string", "null"],
+                                                    "enum": .array(DeadlineAction.allCases.map { .string($0.rawValue) } + [.null])]
+    static let deadlineSeconds: JSONValue = ["type": ["integer", "null"], "minimum": .int(ItemDeadline.range.lowerBound),
+                                             "maximum": .int(ItemDeadline.range.upperBound)]
     static let exportFormats = enumeration(ExportFormat.allCases.map(\.rawValue))
     static let callbackStates = enumeration(CallbackFilter.states)
     /// A host as a URL carries it (what `CallbacksController.host` accepts).

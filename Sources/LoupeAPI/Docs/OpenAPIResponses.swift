@@ -25,6 +25,7 @@ extension OpenAPI {
                      "field_thresholds": ["type": "object", "additionalProperties": score], "audit_rate": score,
                      "instructions": ["type": "string"], "lease_seconds": integer(10, 86400), "max_leases": integer(1, 100),
                      "approvals_as_examples": ["type": "boolean"], "created_at": timestamp, "updated_at": timestamp,
+                     "deadline_seconds": deadlineSeconds, "on_deadline": deadlineActions,
                  ]],
         "Item": ["type": "object", "required": ["id", "task", "status", "input", "output", "confidence", "reasons", "created_at"],
                  "properties": [
@@ -37,6 +38,7 @@ extension OpenAPI {
                      "created_at": timestamp, "auto_approved_at": nullableTimestamp,
                      "audit_verdict": ["type": ["string", "null"]],
                      "queue": ["type": ["string", "null"]],
+                     "deadline_at": nullableTimestamp, "on_deadline": ["type": ["string", "null"]], "escalated_at": nullableTimestamp,
                  ]],
         "Routed": ["type": "object", "required": ["id", "status", "reasons"], "properties": [
             "id": uuid, "status": enumeration(statuses), "reasons": ["type": "array", "items": reason]]],

@@ -27,6 +27,8 @@ extension OpenAPI {
             "max_leases": ["type": ["integer", "null"], "minimum": 1, "maximum": 100, "default": 3,
                            "description": "leases of this task one reviewer may hold at once"],
             "approvals_as_examples": ["type": ["boolean", "null"], "default": false],
+            "deadline_seconds": ["allOf": [deadlineSeconds], "description": "default seconds from intake until a queued item's deadline; null: none"],
+            "on_deadline": ["allOf": [optionalDeadlineAction], "default": "reject", "description": "what the deadline does to an undecided item"],
         ]],
         "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "additionalProperties": false, "properties": [
             "task": taskName, "external_id": text(max: 256, nullable: true),
@@ -38,6 +40,8 @@ extension OpenAPI {
             "priority": ["type": ["integer", "null"], "minimum": -1000, "maximum": 1000],
             "callback_url": ["type": ["string", "null"], "format": "uri", "maxLength": 2000,
                              "description": "item.decided for this item is also POSTed here, signed with the submitting key's callback secret; internal addresses are refused unless allowed"],
+            "deadline_seconds": ["allOf": [deadlineSeconds], "description": "seconds until a queued item is decided or escalated by on_deadline (default: the task's)"],
+            "on_deadline": ["allOf": [optionalDeadlineAction], "description": "reject, approve (never an output the schema refused) or escalate; default: the task's"],
         ]],
         "BatchInput": ["type": "object", "required": ["items"], "additionalProperties": false, "properties": [
             "items": ["type": "array", "maxItems": 1000, "items": ["allOf": [ref("JSON")],

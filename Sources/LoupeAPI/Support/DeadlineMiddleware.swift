@@ -14,7 +14,9 @@ struct DeadlineMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await withoutActuallyEscaping(next) { next in
+        // A blocking wait may take as long as it asked for, on top of the usual bound.
+        let seconds = seconds + Double(ItemWait.requested(request) ?? 0)
+        return try await withoutActuallyEscaping(next) { next in
             let handler = Handler(run: next)
             return try await withThrowingTaskGroup(of: Response?.self) { group in
                 group.addTask { try await handler.run(request, context) }

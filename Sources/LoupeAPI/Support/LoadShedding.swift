@@ -14,6 +14,10 @@ struct LoadShedding: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/health" { return try await next(request, context) }
+        if ItemWait.requested(request) != nil {
+            // Waiters are bounded by their own capacity; their reads still wait only briefly for a connection.
+            return try await ConnectionWaitScope.$bounded.withValue(true) { try await next(request, context) }
+        }
         let isIntake = request.method == .post && (path == "/v1/items" || path == "/v1/items/batch")
         guard gate.enter(intake: isIntake) else {
             var problem = Problem.unavailable("the server is at capacity (\(gate.limit) requests in flight); retry in a second")

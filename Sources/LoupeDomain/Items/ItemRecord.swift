@@ -28,6 +28,11 @@ public struct ItemRecord: Sendable {
     public var autoApprovedAt: Date?
     /// The human verdict on an audit-sampled item.
     public var auditVerdict: String?
+    /// When the item is decided or escalated unless a person decides first, and which of those happens.
+    public var deadlineAt: Date?
+    public var onDeadline: DeadlineAction?
+    /// When the deadline raised the item above every non-escalated one in the queue.
+    public var escalatedAt: Date?
 
     /// Who decided what, and when. Auto-approvals are decided by "auto".
     public struct Decision: Sendable {
@@ -90,6 +95,8 @@ public struct ItemRecord: Sendable {
             "final_output": finalOutput, "decision": decisionJSON, "created_at": .string(Timestamp.string(createdAt)),
             "auto_approved_at": autoApprovedAt.map { .string(Timestamp.string($0)) } ?? .null,
             "audit_verdict": opt(auditVerdict),
+            "deadline_at": deadlineAt.map { .string(Timestamp.string($0)) } ?? .null, "on_deadline": opt(onDeadline?.rawValue),
+            "escalated_at": escalatedAt.map { .string(Timestamp.string($0)) } ?? .null,
             "queue": opt(queueState),
             "lease": queueState == "leased" ? ["holder": who(leaseHolder), "expires_at": leaseExpiresAt.map { .string(Timestamp.string($0)) } ?? .null] : .null,
         ]

@@ -2,3 +2,8 @@
 public enum ItemStatus: String, Sendable, CaseIterable {
     case pending, inReview = "in_review", approved, corrected, rejected
 }
+
+extension ItemStatus {
+    /// Approved, corrected or rejected: what an agent waiting on the item needs to go on.
+    public var isDecided: Bool { self == .approved || self == .corrected || self == .rejected }
+}

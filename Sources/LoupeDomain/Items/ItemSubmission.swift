@@ -15,10 +15,13 @@ public struct ItemSubmission: Sendable {
     public var priority: Int
     /// Where `item.decided` for this item alone is sent, signed with the server's callback secret.
     public var callbackURL: String?
+    /// Seconds until a queued item is decided or escalated by `onDeadline` (nil: the task's default).
+    public var deadlineSeconds: Int?
+    public var onDeadline: DeadlineAction?
 
     static let fields: Set<String> = [
         "task", "external_id", "input", "output", "confidence", "field_confidence", "model", "prompt_version",
-        "metadata", "priority", "callback_url",
+        "metadata", "priority", "callback_url", "deadline_seconds", "on_deadline",
     ]
 
     /// Parses one intake object; `field` prefixes names in errors (e.g. "items[3]").
@@ -41,9 +44,14 @@ public struct ItemSubmission: Sendable {
         let callbackURL = r.string("callback_url", maxLength: 2000)
         // Literal addresses are refused here; names are resolved and checked at every delivery.
         if let url = callbackURL, let refusal = destinations.check(url: url) { r.error("callback_url", refusal) }
+        let deadline = r.integer("deadline_seconds", in: ItemDeadline.range)
+        let onDeadline = r.choice("on_deadline", DeadlineAction.self)
         guard r.errors.isEmpty, let task, let input, let output, let confidence else { throw Problem.invalid(r.errors) }
-        return ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
-                              fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,
-                              metadata: metadata, priority: priority, callbackURL: callbackURL)
+        var submission = ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
+                                        fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,
+                                        metadata: metadata, priority: priority, callbackURL: callbackURL)
+        submission.deadlineSeconds = deadline
+        submission.onDeadline = onDeadline
+        return submission
     }
 }

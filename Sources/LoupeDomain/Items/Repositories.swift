@@ -6,10 +6,13 @@ public struct RoutedItem: Sendable {
     public let id: UUID
     public let submission: ItemSubmission
     public let routing: Routing
-    public init(id: UUID, submission: ItemSubmission, routing: Routing) {
+    /// Set for queued items when the submission or its task names a deadline.
+    public let deadline: ItemDeadline?
+    public init(id: UUID, submission: ItemSubmission, routing: Routing, deadline: ItemDeadline? = nil) {
         self.id = id
         self.submission = submission
         self.routing = routing
+        self.deadline = deadline
     }
 }
 

@@ -64,6 +64,14 @@ public struct FieldReader {
         return Int(d)
     }
 
+    /// One of an enumeration's raw values; the error lists them.
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ field: String, _ type: T.Type) -> T? where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue)
+        guard let s = string(field, maxLength: 100) else { return nil }
+        guard let v = T(rawValue: s) else { error(field, "must be one of \(allowed.joined(separator: ", ")), got '\(s)'"); return nil }
+        return v
+    }
+
     /// An object of JSON Pointer → number in 0...1 (field confidences and field thresholds).
     public mutating func pointerScores(_ field: String) -> [String: Double]? {
         guard let v = value(field, required: false), !v.isNull else { return nil }

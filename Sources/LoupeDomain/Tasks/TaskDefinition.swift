@@ -19,6 +19,9 @@ public struct TaskDefinition: Sendable, Equatable {
     public var approvalsAsExamples: Bool
     /// Leases of this task one reviewer may hold at once.
     public var maxLeases: Int = defaultMaxLeases
+    /// Default seconds from intake until a queued item's deadline (nil: no deadline), and what happens then.
+    public var deadlineSeconds: Int?
+    public var onDeadline: DeadlineAction = .reject
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -52,7 +55,7 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
-                          "max_leases"])
+                          "max_leases", "deadline_seconds", "on_deadline"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -70,10 +73,14 @@ public struct TaskDefinition: Sendable, Equatable {
         if let v = r.value("approvals_as_examples", required: false), !v.isNull {
             if let b = v.boolValue { approvals = b } else { r.error("approvals_as_examples", "must be true or false") }
         }
+        let deadline = r.integer("deadline_seconds", in: ItemDeadline.range)
+        let onDeadline = r.choice("on_deadline", DeadlineAction.self) ?? .reject
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
         task.maxLeases = maxLeases
+        task.deadlineSeconds = deadline
+        task.onDeadline = onDeadline
         return task
     }
 
@@ -85,6 +92,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "field_thresholds": .object(thresholds), "audit_rate": .double(auditRate),
             "instructions": .string(instructions), "lease_seconds": .int(leaseSeconds),
             "approvals_as_examples": .bool(approvalsAsExamples), "max_leases": .int(maxLeases),
+            "deadline_seconds": deadlineSeconds.map { .int($0) } ?? .null, "on_deadline": .string(onDeadline.rawValue),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

@@ -19,6 +19,12 @@ public struct ServeConfiguration: Sendable {
     public var security = SecuritySettings()
     /// Header and idle timeouts, and the cap on open connections.
     public var connections = ConnectionLimits()
+    /// Blocking waits and event streams.
+    public var waiting = WaitingSettings()
+    public var maxWaiters = 10_000
+    /// How long the event log keeps events (at least 24 h is promised).
+    public var eventRetention: Duration = .seconds(72 * 3600)
+    public var deadlineInterval: Duration = .seconds(1)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
                 bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
@@ -34,8 +40,8 @@ public struct ServeConfiguration: Sendable {
 
 /// Composes store, router and services into the Loupe application.
 public enum LoupeApplication {
-    public static func dependencies(store: PostgresStore, configuration: ServeConfiguration,
-                                    clock: any LoupeClock = SystemClock()) -> APIDependencies {
+    public static func dependencies(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
+                                    waiters: DecisionWaiters = DecisionWaiters(capacity: 10_000)) -> APIDependencies {
         var deps = APIDependencies(
             tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
             examples: store.examples, export: store.export, webhooks: store.webhooks,
@@ -44,13 +50,17 @@ public enum LoupeApplication {
             readiness: store.readiness, clock: clock, limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
             staticDirectory: LoupeHome.webStatic(configuration.home))
         deps.security = configuration.security
+        deps.events = store.events
+        deps.waiters = waiters
+        deps.waiting = configuration.waiting
         return deps
     }
 
     public static func build(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
                              logger: Logger) -> some ApplicationProtocol {
-        let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock))
-        let wakeups = DeliveryWakeups(location: store.location, logger: logger)
+        let waiters = DecisionWaiters(capacity: configuration.maxWaiters)
+        let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock, waiters: waiters))
+        let signals = DatabaseSignals(location: store.location, waiters: waiters, logger: logger)
         var webhookSettings = configuration.webhooks
         if webhookSettings.destinations == nil { webhookSettings.destinations = configuration.security.destinations }
         return Application(
@@ -59,9 +69,11 @@ public enum LoupeApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: [store.service,
                        LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),
-                       wakeups,
-                       WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: wakeups.signals,
-                                         settings: webhookSettings, logger: logger)],
+                       signals,
+                       WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: signals.deliveries,
+                                         settings: webhookSettings, logger: logger),
+                       DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval, logger: logger),
+                       EventRetention(events: store.events, clock: clock, retention: configuration.eventRetention, logger: logger)],
             logger: logger)
     }
 }

@@ -17,7 +17,7 @@ public struct PostgresItemRepository: ItemRepository {
         \(a).prompt_version, \(a).metadata::text AS metadata, \(a).reasons::text AS reasons,
         \(a).final_output::text AS final_output, \(a).decision_action, \(a).decided_by, \(a).decided_at,
         \(a).decision_reason, \(a).created_at, \(a).queue_state, \(a).lease_holder, \(a).lease_expires_at,
-        \(a).auto_approved_at, \(a).audit_verdict
+        \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at
         """
     }
 
@@ -36,7 +36,8 @@ public struct PostgresItemRepository: ItemRepository {
             inputs: s.map(\.input.sqlText), outputs: s.map(\.output.sqlText), confidences: s.map(\.confidence),
             fieldConfidences: s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" }, models: s.map { $0.model ?? "" },
             promptVersions: s.map { $0.promptVersion ?? "" }, metadata: s.map { $0.metadata?.sqlText ?? "" }, reasons: reasons,
-            callbacks: s.map { $0.callbackURL ?? "" })
+            callbacks: s.map { $0.callbackURL ?? "" }, deadlines: items.map { $0.deadline?.seconds ?? 0 },
+            onDeadline: items.map { $0.deadline?.action.rawValue ?? "" })
         let rows = try await client.execute(statement, logger: logger)
         var inserted = Set<UUID>()
         for try await id in rows { inserted.insert(id) }
@@ -114,7 +115,7 @@ public struct PostgresItemRepository: ItemRepository {
                              at: try r.value("decided_at", as: Date?.self) ?? Date(timeIntervalSince1970: 0),
                              reason: try r.value("decision_reason"))
         }
-        return ItemRecord(
+        var item = ItemRecord(
             id: try r.value("id"), task: try r.value("task"), externalID: try r.value("external_id"),
             status: ItemStatus(rawValue: try r.value("status")) ?? .pending, audit: try r.value("audit"),
             input: try r.json("input"), output: try r.json("output"), confidence: try r.value("confidence"),
@@ -124,5 +125,9 @@ public struct PostgresItemRepository: ItemRepository {
             createdAt: try r.value("created_at"), queueState: try r.value("queue_state"),
             leaseHolder: try r.value("lease_holder"), leaseExpiresAt: try r.value("lease_expires_at"),
             autoApprovedAt: try r.value("auto_approved_at"), auditVerdict: try r.value("audit_verdict"))
+        item.deadlineAt = try r.value("deadline_at")
+        item.onDeadline = (try r.value("on_deadline", as: String?.self)).flatMap(DeadlineAction.init(rawValue:))
+        item.escalatedAt = try r.value("escalated_at")
+        return item
     }
 }

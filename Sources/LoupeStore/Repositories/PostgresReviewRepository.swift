@@ -106,7 +106,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                        audit_verdict = CASE WHEN i.audit THEN \(decision.action.rawValue) END,
                        queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
                 WHERE i.id = \(id) AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
-                RETURNING \(unescaped: Self.itemColumns), i.claimed_at, i.callback_url
+                RETURNING \(unescaped: Self.itemColumns), i.claimed_at
             ), example AS (
                 -- Every correction, and (if the task says so) every human approval of a pending item,
                 -- becomes a few-shot example in the same transaction; identical inputs keep the latest.
@@ -122,18 +122,14 @@ public struct PostgresReviewRepository: ReviewRepository {
                     model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
                     created_at = EXCLUDED.created_at, enabled = true
             ), outbox AS (
-                -- item.decided for every decision, item.corrected for corrections (audit samples included).
-                INSERT INTO webhook_deliveries (id, webhook_id, event, item_id, state, next_attempt_at, created_at)
-                SELECT gen_random_uuid(), w.id, e.event, d.id, 'pending', \(now), \(now)
+                -- item.decided for every decision, item.corrected for corrections (audit samples included); the
+                -- events trigger fans them out to webhooks and the item's callback.
+                INSERT INTO events (event, task, item_id, actor, at)
+                SELECT e.event, d.task, d.id, \(actor), \(now)
                 FROM decided d
                 CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
-                JOIN webhooks w ON w.deleted_at IS NULL AND e.event = ANY (w.events)
                 WHERE e.event IS NOT NULL
-            ), callback AS (
-                INSERT INTO webhook_deliveries (id, url, event, item_id, state, next_attempt_at, created_at)
-                SELECT gen_random_uuid(), d.callback_url, 'item.decided', d.id, 'pending', \(now), \(now)
-                FROM decided d WHERE d.callback_url IS NOT NULL
-            ), event AS (
+            ), history AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,
                        jsonb_strip_nulls(jsonb_build_object('action', decision_action, 'reason', decision_reason,

@@ -18,6 +18,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).field_thresholds::text AS \(p)field_thresholds, \(a).audit_rate AS \(p)audit_rate,
         \(a).instructions AS \(p)instructions, \(a).lease_seconds AS \(p)lease_seconds,
         \(a).approvals_as_examples AS \(p)approvals_as_examples, \(a).max_leases AS \(p)max_leases,
+        \(a).deadline_seconds AS \(p)deadline_seconds, \(a).on_deadline AS \(p)on_deadline,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -27,15 +28,16 @@ public struct PostgresTaskRepository: TaskRepository {
         for (k, v) in task.fieldThresholds { thresholds[k] = .double(v) }
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
-                               approvals_as_examples, created_at, updated_at, max_leases)
+                               approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
-                    \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases))
+                    \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
+                    \(task.deadlineSeconds), \(task.onDeadline.rawValue))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
                 instructions = EXCLUDED.instructions, lease_seconds = EXCLUDED.lease_seconds,
                 approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at,
-                max_leases = EXCLUDED.max_leases
+                max_leases = EXCLUDED.max_leases, deadline_seconds = EXCLUDED.deadline_seconds, on_deadline = EXCLUDED.on_deadline
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         for try await (createdAt, updatedAt, inserted) in rows.decode((Date, Date, Bool).self) {
@@ -77,6 +79,8 @@ public struct PostgresTaskRepository: TaskRepository {
             createdAt: try r.value(p + "created_at"),
             updatedAt: try r.value(p + "updated_at"))
         task.maxLeases = try r.value(p + "max_leases")
+        task.deadlineSeconds = try r.value(p + "deadline_seconds")
+        task.onDeadline = DeadlineAction(rawValue: try r.value(p + "on_deadline")) ?? .reject
         return task
     }
 }

@@ -55,7 +55,8 @@ import Testing
     @Test func readyIs503WhenMigrationsAreMissing() async throws {
         let location = try await TestCluster.freshDatabase()
         // Expect a migration this database does not have.
-        let store = PostgresStore(location: location, expectedMigration: 999, logger: TestCluster.logger)
+        // A loaded two-core test run once took over the production 2 s to answer /ready's one query.
+        let store = PostgresStore(location: location, expectedMigration: 999, readinessTimeout: 30, logger: TestCluster.logger)
         let app = LoupeApplication.build(store: store, configuration: .init(home: TestCluster.home), logger: TestCluster.logger)
         try await app.test(.router) { client in
             // Open a connection first: under a loaded test run, connecting could exceed /ready's 2 s budget by itself.

@@ -122,7 +122,7 @@ func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock
     // Four connections serve bursts of 20 requests; on a loaded CI machine a request may wait longer than the
     // production bound for one (the wait's own refusal is tested by ConnectionWaitTests against a real server).
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
-                              connectionWait: .seconds(30), logger: TestCluster.logger)
+                              connectionWait: .seconds(30), readinessTimeout: 30, logger: TestCluster.logger)
     let clock = TestClock(live: liveClock)
     var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
     // Quick retries and a short poll, so webhook tests see retries within a second.
@@ -134,6 +134,8 @@ func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock
     configuration.security.destinations = DestinationPolicy(allowed: [CIDR("127.0.0.0/8")!, CIDR("::1/128")!])
     // Tests expire leases by calling the rescuer themselves, at a time they choose.
     configuration.leaseRescueInterval = .seconds(3600)
+    // Likewise deadlines: tests advance the clock and run a pass themselves.
+    configuration.deadlineInterval = .seconds(3600)
     configure(&configuration)
     let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
     try await app.test(.router) { client in

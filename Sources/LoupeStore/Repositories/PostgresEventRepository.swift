@@ -1,0 +1,73 @@
+import Foundation
+import LoupeDomain
+import Logging
+import PostgresNIO
+
+/// The `events` table read as a stream. Only events of finished transactions are read (txid below the
+/// snapshot's xmin), in (txid, id) order, so a page never skips an event that commits later with a smaller id.
+public struct PostgresEventRepository: EventRepository {
+    let client: GatedPool
+    let logger: Logger
+
+    static let stable = "txid < pg_snapshot_xmin(pg_current_snapshot())"
+
+    public func tail() async throws -> EventCursor {
+        let rows = try await client.query("""
+            SELECT txid::text, id FROM events WHERE \(unescaped: Self.stable) ORDER BY txid DESC, id DESC LIMIT 1
+            """, logger: logger)
+        for try await (txid, id) in rows.decode((String, Int64).self) { return EventCursor(txid: UInt64(txid) ?? 0, id: id) }
+        return .start
+    }
+
+    public func cursor(after id: Int64) async throws -> EventCursor {
+        let rows = try await client.query("""
+            SELECT e.txid::text, e.id FROM events e WHERE e.id = \(id)
+            UNION ALL
+            -- Aged out (or 0): from the oldest event still kept.
+            SELECT '0', 0 WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = \(id))
+                                AND \(id) < coalesce((SELECT min(id) FROM events), \(id) + 1)
+            """, logger: logger)
+        for try await (txid, found) in rows.decode((String, Int64).self) { return EventCursor(txid: UInt64(txid) ?? 0, id: found) }
+        return try await tail()
+    }
+
+    public func page(after cursor: EventCursor, filter: EventFilter, limit: Int) async throws -> (events: [LoggedEvent], next: EventCursor) {
+        let rows = try await client.query("""
+            WITH page AS (
+                SELECT e.txid, e.id, e.event, e.item_id,
+                       (\(filter.tasks)::text[] IS NULL OR e.task = ANY (\(filter.tasks)::text[]))
+                       AND (\(filter.types)::text[] IS NULL OR e.event = ANY (\(filter.types)::text[])) AS wanted
+                FROM events e
+                WHERE (e.txid, e.id) > (\(String(cursor.txid))::text::xid8, \(cursor.id)) AND e.\(unescaped: Self.stable)
+                ORDER BY e.txid, e.id
+                LIMIT \(limit)
+            )
+            SELECT p.txid::text AS ev_txid, p.id AS ev_id, p.event AS ev_event, p.wanted AND i.id IS NOT NULL AS ev_wanted,
+                   \(unescaped: PostgresItemRepository.columns("i"))
+            FROM page p LEFT JOIN items i ON p.wanted AND i.id = p.item_id
+            ORDER BY p.txid, p.id
+            """, logger: logger)
+        var events: [LoggedEvent] = []
+        var next = cursor
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let id: Int64 = try r.value("ev_id")
+            next = EventCursor(txid: UInt64(try r.value("ev_txid", as: String.self)) ?? next.txid, id: id)
+            let item = try r.value("ev_wanted", as: Bool.self) ? try PostgresItemRepository.decode(r) : nil
+            events.append(LoggedEvent(id: id, event: try r.value("ev_event"), item: item))
+        }
+        return (events, next)
+    }
+
+    public func purge(before: Date, limit: Int) async throws -> Int {
+        let rows = try await client.query("""
+            WITH gone AS (
+                DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < \(before) ORDER BY at LIMIT \(limit))
+                RETURNING 1
+            )
+            SELECT count(*) FROM gone
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}
