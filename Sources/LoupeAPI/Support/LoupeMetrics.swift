@@ -11,6 +11,7 @@ public final class LoupeMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let approved: Prometheus.Counter
     private let pending: Prometheus.Counter
+    private let waiting: Prometheus.Gauge
 
     private init() {
         let registry = PrometheusCollectorRegistry()
@@ -23,11 +24,16 @@ public final class LoupeMetrics: Sendable {
         self.registry = registry
         approved = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "approved")])
         pending = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "pending")])
+        waiting = registry.makeGauge(name: "loupe_waiting_requests")
     }
 
     func routed(_ status: ItemStatus) {
         (status == .approved ? approved : pending).increment()
     }
 
-    func exposition() -> [UInt8] { registry.emitToBuffer() }
+    /// The exposition, with `loupe_waiting_requests` (blocking waits held now) read at this moment.
+    func exposition(waiters: Int) -> [UInt8] {
+        waiting.set(Double(waiters))
+        return registry.emitToBuffer()
+    }
 }
