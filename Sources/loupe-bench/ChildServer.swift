@@ -37,10 +37,12 @@ final class ChildServer: Sendable {
 
     /// Peak resident set size so far (VmHWM), in MiB.
     var peakRSSMiB: Double { Self.peakRSSMiB(of: "\(process.processIdentifier)") }
+    /// Resident set size now (VmRSS), in MiB.
+    var rssMiB: Double { Self.peakRSSMiB(of: "\(process.processIdentifier)", field: "VmRSS:") }
 
-    static func peakRSSMiB(of pid: String) -> Double {
+    static func peakRSSMiB(of pid: String, field: String = "VmHWM:") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
         return kb / 1024
     }

@@ -17,7 +17,8 @@ struct HTTPDriver: Sendable {
     }
 
     /// Sends a request; returns the status and the body.
-    func send(_ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil) async throws -> (Int, ByteBuffer) {
+    func send(_ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil,
+              timeout: TimeAmount = .seconds(30)) async throws -> (Int, ByteBuffer) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
@@ -25,7 +26,7 @@ struct HTTPDriver: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), buffer)
     }

@@ -15,7 +15,9 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Seconds per throughput phase.") var seconds = 10.0
     @Option(help: "Examples for the few-shot query scenario.") var examples = 100_000
     @Option(help: "Decided rows for the export scenario.") var exportRows = 1_000_000
-    @Option(help: "Scenarios to run: intake, claim, feedback, patterns, overload.") var only: [String] = ["intake", "claim", "feedback", "patterns", "overload"]
+    @Option(help: "Concurrent blocking waits for the waits scenario.") var waiters = 2000
+    @Option(help: "Scenarios to run: intake, claim, feedback, patterns, overload, waits.")
+    var only: [String] = ["intake", "claim", "feedback", "patterns", "overload", "waits"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -38,6 +40,9 @@ struct LoupeBench: AsyncParsableCommand {
             if only.contains("patterns") { try PatternScenarios().run(into: report) }
             if only.contains("overload") {
                 try await OverloadScenarios(servers: servers, seconds: Int(seconds)).run(into: report, admin: setup.admin, loupe: setup.loupe)
+            }
+            if only.contains("waits") {
+                try await WaiterScenarios(servers: servers, waiters: waiters).run(into: report, admin: setup.admin, loupe: setup.loupe)
             }
             if only.contains("feedback") {
                 try await FeedbackScenarios(servers: servers, setup: setup, examples: examples, exportRows: exportRows).run(into: report)

@@ -80,19 +80,21 @@ struct ItemsController {
 
     @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id")
-        let wait = try ItemWait.seconds(request.uri.queryParameters, max: deps.waiting.maxWaitSeconds)
-        let (items, principal) = (deps.items, context.principal)
-        let read: @Sendable () async throws -> ItemRecord = {
+        let read = Self.reader(deps.items, id: id, principal: context.principal)
+        let reveal = context.principal?.seesReviewers ?? true
+        if let wait = try ItemWait.seconds(request.uri.queryParameters, max: deps.waiting.maxWaitSeconds) {
+            return try await ItemWait(waiters: deps.waiters, read: read).respond(seconds: wait, reveal: reveal)
+        }
+        return .json(try await read().json(revealingReviewers: reveal))
+    }
+
+    /// Reads the item, 404 when absent and 403 outside the caller's tasks.
+    static func reader(_ items: any ItemRepository, id: UUID, principal: Principal?) -> @Sendable () async throws -> ItemRecord {
+        {
             guard let item = try await items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
             try principal?.requireTask(item.task)
             return item
         }
-        let reveal = context.principal?.seesReviewers ?? true
-        guard let wait else { return .json(try await read().json(revealingReviewers: reveal)) }
-        let (item, decided) = try await ItemWait(waiters: deps.waiters, read: read).run(seconds: wait)
-        var response = Response.json(item.json(revealingReviewers: reveal))
-        response.headers[ItemWait.header] = decided ? "decided" : "timeout"
-        return response
     }
 
     @Sendable func list(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

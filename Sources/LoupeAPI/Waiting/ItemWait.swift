@@ -27,6 +27,14 @@ struct ItemWait {
         return min(seconds, 3600)
     }
 
+    /// The answer: the item, and `Loupe-Wait: decided|timeout`.
+    func respond(seconds: Int, reveal: Bool) async throws -> Response {
+        let (item, decided) = try await run(seconds: seconds)
+        var response = Response.json(item.json(revealingReviewers: reveal))
+        response.headers[Self.header] = decided ? "decided" : "timeout"
+        return response
+    }
+
     /// The item when decided or when `seconds` ran out, and which of the two happened.
     func run(seconds: Int) async throws -> (item: ItemRecord, decided: Bool) {
         // The first read answers 404/403 and decided items without taking a place among the waiters.
@@ -38,10 +46,8 @@ struct ItemWait {
         item = try await read()
         let end = ContinuousClock.now + .seconds(seconds)
         try await withGracefulShutdownHandler {
-            while !item.status.isDecided {
-                let remaining = end - ContinuousClock.now
-                guard remaining > .zero else { break }
-                switch await waiter.next(timeout: remaining) {
+            while !item.status.isDecided && ContinuousClock.now < end {
+                switch await waiter.next(until: end) {
                 case .closed:
                     var problem = Problem.unavailable("this server is shutting down; repeat the wait (any Loupe server answers it)")
                     problem.retryAfter = 1

@@ -50,6 +50,13 @@ public final class DecisionWaiters: Sendable {
         let all = state.withLock { r in r.waiting.values.flatMap(\.values) }
         for waiter in all { waiter.fire(.woken) }
     }
+
+    /// Ends the waits whose time is up. One timer calls this for every waiter of the server, so a waiter costs
+    /// no task of its own beyond its request's (`WaitTimer` in the services).
+    public func expire(now: ContinuousClock.Instant = .now) {
+        let due = state.withLock { r in r.waiting.values.flatMap { $0.values.filter { $0.isDue(now) } } }
+        for waiter in due { waiter.fire(.timedOut) }
+    }
 }
 
 /// One waiting request: woken by a decision, its time running out, or the server shutting down.
@@ -64,8 +71,11 @@ public final class Waiter: Sendable {
 
     let id: UUID
     private let state = Mutex(State.idle)
+    private let until = Mutex<ContinuousClock.Instant?>(nil)
 
     init(id: UUID) { self.id = id }
+
+    func isDue(_ now: ContinuousClock.Instant) -> Bool { until.withLock { $0.map { $0 <= now } ?? false } }
 
     /// Ends the current (or next) `next` with `wake`; a stronger wake (closed) is never replaced by a weaker one.
     public func fire(_ wake: Wake) {
@@ -84,30 +94,24 @@ public final class Waiter: Sendable {
         continuation?.resume(returning: wake)
     }
 
-    /// Waits at most `timeout` for the next wake; a wake fired while nobody waited is returned at once.
-    public func next(timeout: Duration) async -> Wake {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { self.fire(.timedOut) }
-            }
-            let wake = await withTaskCancellationHandler {
-                await withCheckedContinuation { (c: CheckedContinuation<Wake, Never>) in
-                    let ready = state.withLock { s -> Wake? in
-                        if case .fired(let wake) = s {
-                            s = wake == .closed ? s : .idle
-                            return wake
-                        }
-                        s = .waiting(c)
-                        return nil
+    /// Waits until `deadline` at most for the next wake (the registry's timer ends it then); a wake fired while
+    /// nobody waited is returned at once.
+    public func next(until deadline: ContinuousClock.Instant) async -> Wake {
+        until.withLock { $0 = deadline }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Wake, Never>) in
+                let ready = state.withLock { s -> Wake? in
+                    if case .fired(let wake) = s {
+                        s = wake == .closed ? s : .idle
+                        return wake
                     }
-                    if let ready { c.resume(returning: ready) }
+                    s = .waiting(c)
+                    return nil
                 }
-            } onCancel: {
-                self.fire(.closed)
+                if let ready { c.resume(returning: ready) }
             }
-            group.cancelAll()
-            return wake
+        } onCancel: {
+            self.fire(.closed)
         }
     }
 }

@@ -40,7 +40,8 @@ import Testing
                            "currency": ["enum": ["EUR", "USD"]], "paid": ["type": "boolean"]],
         ], "field_thresholds": ["/total": 0.9], "instructions": "Compare vendor and total with the scan."])
         let a = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "a", "input": "Invoice 1: ACME, total 120.00 EUR",
-                                                    "output": ["vendor": "ACME", "total": 120, "currency": "EUR"], "confidence": 0.5]).1["id"]!.stringValue!
+                                                    "output": ["vendor": "ACME", "total": 120, "currency": "EUR"], "confidence": 0.5,
+                                                    "deadline_seconds": 3600, "on_deadline": "approve"]).1["id"]!.stringValue!
         let b = try await api("POST", "/v1/items", ["task": "invoice", "external_id": "b",
                                                     "input": ["text": "Globex SARL … total 250,00", "pages": 2],
                                                     "output": ["vendor": "Globex", "total": 25, "due": "2026-12-01", "currency": "EUR", "paid": false],
@@ -66,6 +67,9 @@ import Testing
         try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(a)'")
         #expect(try await browser.text("#input").contains("ACME, total 120.00 EUR"))
         #expect(try await browser.text("#instructions") == "Compare vendor and total with the scan.")
+        // Its deadline: the time left and what happens then (an agent may be waiting on it).
+        try await browser.waitUntil("/^(59|60):\\d\\d$/.test(document.getElementById('deadline-left')?.textContent ?? '')")
+        #expect(try await browser.text(".review-head").contains("then approve"))
         try await browser.press("a")
         try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(b)'")
         let approved = try await api("GET", "/v1/items/\(a)", nil).1

@@ -36,6 +36,10 @@ export async function reviewView(app, [taskParam]) {
     const errorsBox = h('div', { id: 'form-errors', class: 'errors', role: 'alert' });
     const diffBox = h('div', { id: 'diff' });
     const countdown = h('span', { id: 'lease-countdown' });
+    // An agent may be waiting on this item: show how long until its deadline decides it, and what it does then.
+    const deadline = item.escalated_at
+      ? h('span', { id: 'escalated', class: 'badge urgent' }, 'Escalated: deadline passed')
+      : item.deadline_at ? h('span', { class: 'muted' }, 'Deadline: ', h('span', { id: 'deadline-left' }), ` then ${item.on_deadline}`) : '';
     const reasons = (item.reasons ?? []).map((r) => h('li', {}, r.message));
     // The server says whether the output is valid against the task's current schema; Approve would be refused.
     const outputErrors = item.output_errors ?? [];
@@ -48,7 +52,7 @@ export async function reviewView(app, [taskParam]) {
       h('div', { class: 'review-head' },
         h('h1', {}, `Review: ${item.task}`),
         h('span', { class: 'badge' }, item.audit ? 'audit sample' : item.status),
-        h('span', { class: 'muted' }, 'Lease: ', countdown),
+        h('span', { class: 'muted' }, 'Lease: ', countdown), deadline,
         h('button', { type: 'button', class: 'link', on: { click: () => shortcutsHelp(true) } }, 'Shortcuts (?)')),
       h('div', { class: 'review', id: 'review', dataset: { itemId: item.id } },
         h('section', { class: 'card', 'aria-labelledby': 'input-title' },
@@ -101,10 +105,17 @@ export async function reviewView(app, [taskParam]) {
   }
 
   function startLease(countdown) {
+    const clock = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
+    const deadlineLeft = app.main.querySelector('#deadline-left');
     const tick = () => {
       const left = Math.max(0, Date.parse(item.lease_expires_at) - Date.now());
-      countdown.textContent = `${Math.floor(left / 60000)}:${String(Math.floor(left / 1000) % 60).padStart(2, '0')}`;
+      countdown.textContent = clock(left);
       countdown.className = left < 60000 ? 'warn' : '';
+      if (deadlineLeft) {
+        const due = Math.max(0, Date.parse(item.deadline_at) - Date.now());
+        deadlineLeft.textContent = clock(due);
+        deadlineLeft.className = due < 60000 ? 'warn' : '';
+      }
     };
     tick();
     timers.push(setInterval(tick, 1000));
