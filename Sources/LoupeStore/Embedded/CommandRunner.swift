@@ -31,6 +31,11 @@ struct CommandRunner: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else may leak into the tools, above all not into the PostgreSQL daemon `pg_ctl start` leaves
+        // running: a descriptor it inherits stays open as long as it runs. Foundation's Process learns that a child
+        // ended when its end of a socket pair closes; a copy kept by a daemon meant the parent never learned it,
+        // and a test harness waiting for a `loupe serve` child to exit waited forever.
+        Self.closeFrom?(&actions, 3)
 
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
@@ -47,6 +52,14 @@ struct CommandRunner: Sendable {
         guard code == 0 else { throw Failure(command: command.joined(separator: " "), status: code, output: output) }
         return output
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; Debian 12 has 2.36), looked up at run time
+    /// because Swift's Glibc module does not declare it.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     /// Exit status only, for probes like `pg_ctl status`.
     func status(_ executable: String, _ arguments: [String]) -> Int32 {

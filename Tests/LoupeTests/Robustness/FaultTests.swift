@@ -99,8 +99,7 @@ import Glibc
         var lines = 0
         for try await chunk in response.body { lines += chunk.readableBytesView.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
         #expect(lines == 30000, "the in-flight export finished after SIGTERM")
-        while server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(server.process.terminationStatus == 0)
+        #expect(await server.exitStatus() == 0)
     }
 }
 

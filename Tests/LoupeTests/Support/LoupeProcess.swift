@@ -92,10 +92,21 @@ final class ServerProcess: @unchecked Sendable {
         return false
     }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM, then the exit status; -1 if it has not exited within 60 s (then SIGKILL), so a stuck
+    /// shutdown fails the test instead of stalling the whole run.
     func terminate() async -> Int32 {
         process.terminate()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        return await exitStatus()
+    }
+
+    /// The exit status once the process has exited, or -1 (after SIGKILL) when it has not within `seconds`.
+    func exitStatus(within seconds: Double = 60) async -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return -1
+        }
         return process.terminationStatus
     }
 }
