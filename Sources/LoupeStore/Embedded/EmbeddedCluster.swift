@@ -49,7 +49,8 @@ public final class EmbeddedCluster: Sendable {
 
     /// Takes ownership of the data directory's cluster, creating it on first use, and starts it.
     /// With `attachIfOwned`, a cluster owned by a running `loupe serve` is used as it is.
-    public static func open(dataDirectory: String, attachIfOwned: Bool, logger: Logger) throws -> EmbeddedCluster {
+    /// `maxConnections`: PostgreSQL's max_connections (a test run with dozens of servers needs more than one Loupe).
+    public static func open(dataDirectory: String, attachIfOwned: Bool, maxConnections: Int = 500, logger: Logger) throws -> EmbeddedCluster {
         let bin = try PostgresBinaries.locate()
         let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -68,7 +69,7 @@ public final class EmbeddedCluster: Sendable {
         }
         let cluster = EmbeddedCluster(dataDirectory: dir, clusterRoot: root, binDirectory: bin, runner: runner, logger: logger, lock: lock)
         do {
-            try cluster.prepareAndStart(isRoot: isRoot)
+            try cluster.prepareAndStart(isRoot: isRoot, maxConnections: maxConnections)
         } catch {
             lock.release()
             throw error
@@ -78,7 +79,7 @@ public final class EmbeddedCluster: Sendable {
 
     var isRunning: Bool { runner.status(binDirectory + "/pg_ctl", ["-D", pgData, "status"]) == 0 }
 
-    private func prepareAndStart(isRoot: Bool) throws {
+    private func prepareAndStart(isRoot: Bool, maxConnections: Int) throws {
         for dir in [clusterRoot, pgData, runDirectory, socketDirectory] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: dir == clusterRoot ? 0o755 : 0o700])
             if isRoot && dir != clusterRoot { try Self.chownToPostgres(dir) }
@@ -101,7 +102,7 @@ public final class EmbeddedCluster: Sendable {
             unix_socket_directories = '\(socketDirectory)'
             unix_socket_permissions = 0700
             port = 5432
-            max_connections = 500
+            max_connections = \(maxConnections)
             logging_collector = off
 
             """

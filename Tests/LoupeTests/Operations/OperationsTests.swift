@@ -57,7 +57,9 @@ import Testing
         // Expect a migration this database does not have.
         // A loaded two-core test run once took over the production 2 s to answer /ready's one query.
         let store = PostgresStore(location: location, expectedMigration: 999, readinessTimeout: 30, logger: TestCluster.logger)
-        let app = LoupeApplication.build(store: store, configuration: .init(home: TestCluster.home), logger: TestCluster.logger)
+        // And the request deadline 30 s, as in every in-process test (it once fired at 5 s here, under a full run).
+        let configuration = ServeConfiguration(home: TestCluster.home, limits: .init(requestDeadlineSeconds: 30))
+        let app = LoupeApplication.build(store: store, configuration: configuration, logger: TestCluster.logger)
         try await app.test(.router) { client in
             // Open a connection first: under a loaded test run, connecting could exceed /ready's 2 s budget by itself.
             _ = try await store.tasks.list()

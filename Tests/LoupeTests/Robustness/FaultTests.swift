@@ -54,7 +54,8 @@ import Glibc
         let dataDir = "/tmp/loupe-outage-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         let env = ["DATABASE_URL": ""]
-        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: env)
+        // The production request deadline: it is what turns the outage into a prompt 503.
+        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: env.merging(["LOUPE_REQUEST_DEADLINE_S": "5"]) { $1 })
         defer { server.process.terminate() }
         #expect(try await server.waitUntilReady(), "\(server.log)")
         let key = try LoupeBinary.createKey(name: "admin", role: "admin", environment: env, dataDir: dataDir)

@@ -118,7 +118,10 @@ struct TestReply: Sendable {
 /// 503 from a slow machine is not what these tests look for (the fault tests check the deadline on a real server).
 func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
                _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
+    let watch = FixtureWatch.shared.begin(Test.current?.name ?? "?")
+    defer { FixtureWatch.shared.end(watch) }
     let location = try await TestCluster.freshDatabase()
+    FixtureWatch.shared.phase(watch, "building the app")
     // Four connections serve bursts of 20 requests; on a loaded CI machine a request may wait longer than the
     // production bound for one (the wait's own refusal is tested by ConnectionWaitTests against a real server).
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
@@ -138,14 +141,18 @@ func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock
     configuration.deadlineInterval = .seconds(3600)
     configure(&configuration)
     let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
+    FixtureWatch.shared.phase(watch, "starting the app")
     try await app.test(.router) { client in
+        FixtureWatch.shared.phase(watch, "creating keys")
         var keys: [Role: String] = [:], ids: [Role: String] = [:]
         for role in Role.allCases {
             let created = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now())
             keys[role] = created.key
             ids[role] = created.id.uuidString.lowercased()
         }
+        FixtureWatch.shared.phase(watch, "in the test body")
         try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys, keyIDs: ids))
+        FixtureWatch.shared.phase(watch, "stopping the app")
     }
 }
 
@@ -158,4 +165,30 @@ func eventually(timeout: Double = 10, _ condition: @Sendable () async throws -> 
         try await Task.sleep(for: .milliseconds(50))
     }
     return try await condition()
+}
+
+/// Says where a fixture has been stuck for over a minute, so a run that never ends names its culprit.
+final class FixtureWatch: Sendable {
+    static let shared = FixtureWatch()
+    private let state = Mutex<[Int: (test: String, phase: String, since: Date)]>([:])
+    private let next = Mutex(0)
+
+    private init() {
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 30)
+                let stuck = state.withLock { $0.values.filter { Date().timeIntervalSince($0.since) > 60 } }
+                for s in stuck { print("WATCHDOG \(s.test): \(s.phase) for \(Int(Date().timeIntervalSince(s.since))) s") }
+            }
+        }
+    }
+
+    func begin(_ test: String) -> Int {
+        let id = next.withLock { $0 += 1; return $0 }
+        state.withLock { $0[id] = (test, "creating a database", Date()) }
+        return id
+    }
+
+    func phase(_ id: Int, _ phase: String) { state.withLock { $0[id]?.phase = phase; $0[id]?.since = Date() } }
+    func end(_ id: Int) { state.withLock { $0[id] = nil } }
 }

@@ -59,8 +59,9 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
         process.arguments = ["serve", "--port", "0"] + arguments
         // Small pools: many servers and tests share one test cluster; a loaded CI machine may keep a request waiting
-        // for a connection longer than the production bound (ConnectionWaitTests sets its own).
-        process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8", "LOUPE_DB_WAIT_MS": "30000", "LOUPE_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8,::1/128"]) { $1 }.merging(environment) { $1 }
+        // for a connection longer than the production bound (ConnectionWaitTests sets its own), or answer a bcrypt
+        // sign-in after the production 5 s request deadline (FaultTests sets 5 s where it tests that deadline).
+        process.environment = ProcessInfo.processInfo.environment.merging(["LOUPE_DB_POOL_SIZE": "8", "LOUPE_DB_WAIT_MS": "30000", "LOUPE_REQUEST_DEADLINE_S": "30", "LOUPE_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8,::1/128"]) { $1 }.merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log

@@ -22,7 +22,9 @@ enum TestCluster {
 
     /// Starts the cluster and migrates the template once; later calls return at once.
     private static let ready: Task<DatabaseLocation, any Error> = Task {
-        let opened = try EmbeddedCluster.open(dataDirectory: directory, attachIfOwned: false, logger: logger)
+        // Dozens of `loupe serve` processes (pools of 8) and in-process servers share it at the busiest moment of a
+        // run; 500 connections ran out ("too many clients already") once the waiting and event tests were added.
+        let opened = try EmbeddedCluster.open(dataDirectory: directory, attachIfOwned: false, maxConnections: 1200, logger: logger)
         cluster.withLock { $0 = opened }
         atexit { TestCluster.shutdown() }
         let location = opened.location.with(database: template)
