@@ -3,6 +3,7 @@ import Logging
 import LoupeDomain
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The server's one LISTEN connection: `loupe_deliveries` wakes the webhook dispatcher at commit time,
 /// `loupe_decided` (comma-separated item ids) wakes blocking waits on those items. Reconnects after
@@ -14,6 +15,7 @@ public final class DatabaseSignals: Service, Sendable {
     /// One element per burst of new deliveries (coalesced).
     public let deliveries: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
+    private let stop = ListenStop()
 
     public init(location: DatabaseLocation, waiters: DecisionWaiters, logger: Logger) {
         self.location = location
@@ -23,10 +25,14 @@ public final class DatabaseSignals: Service, Sendable {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
+        // Shutdown closes the LISTEN connection rather than cancelling this task: a task cancelled while PostgresNIO
+        // was still setting up a LISTEN could wait forever, and with it the whole service group (a stalled test run).
+        try await withGracefulShutdownHandler {
+            while !self.stop.isStopping {
                 do {
                     try await self.location.withConnection(logger: self.logger) { connection in
+                        guard self.stop.hold(connection) else { return }
+                        defer { self.stop.release() }
                         try await connection.listen(on: "loupe_deliveries") { deliveries in
                             try await connection.listen(on: "loupe_decided") { decided in
                                 // Catch up on anything committed while not listening.
@@ -44,16 +50,44 @@ public final class DatabaseSignals: Service, Sendable {
                         }
                     }
                 } catch {
-                    if Task.isCancelled { break }
+                    if self.stop.isStopping { break }
                     self.logger.warning("LISTEN connection lost; webhooks poll and waits re-check until it is back: \(error)")
                     try? await Task.sleep(for: .seconds(2))
                 }
             }
+        } onGracefulShutdown: {
+            self.stop.shutDown()
         }
         continuation.finish()
     }
 
     static func ids(_ payload: String) -> [UUID] {
         payload.split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+    }
+}
+
+/// The LISTEN connection in use and whether the server is shutting down; shutting down closes the connection.
+final class ListenStop: Sendable {
+    private let state = Mutex<(stopping: Bool, connection: PostgresConnection?)>((false, nil))
+
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Keeps `connection` to close at shutdown; false when shutdown has begun (the caller returns at once).
+    func hold(_ connection: PostgresConnection) -> Bool {
+        state.withLock { s in
+            guard !s.stopping else { return false }
+            s.connection = connection
+            return true
+        }
+    }
+
+    func release() { state.withLock { $0.connection = nil } }
+
+    func shutDown() {
+        let connection = state.withLock { s -> PostgresConnection? in
+            s.stopping = true
+            return s.connection
+        }
+        if let connection { Task { try? await connection.close() } }
     }
 }
