@@ -178,7 +178,8 @@ final class FixtureWatch: Sendable {
             while true {
                 Thread.sleep(forTimeInterval: 30)
                 let stuck = state.withLock { $0.values.filter { Date().timeIntervalSince($0.since) > 60 } }
-                for s in stuck { print("WATCHDOG \(s.test): \(s.phase) for \(Int(Date().timeIntervalSince(s.since))) s") }
+                // stderr: unbuffered, so it shows while the run is stalled, not only when it ends.
+                for s in stuck { FileHandle.standardError.write(Data("WATCHDOG \(s.test): \(s.phase) for \(Int(Date().timeIntervalSince(s.since))) s\n".utf8)) }
             }
         }
     }
