@@ -69,7 +69,7 @@ public enum LoupeApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: [store.service,
                        LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),
-                       signals, WaitTimer(waiters: waiters),
+                       signals, WaitTimer(waiters: waiters, logger: logger),
                        WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: signals.deliveries,
                                          settings: webhookSettings, logger: logger),
                        DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval, logger: logger),

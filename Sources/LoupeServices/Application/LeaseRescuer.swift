@@ -19,18 +19,9 @@ public struct LeaseRescuer: Service {
     }
 
     public func run() async throws {
-        // Graceful shutdown cancels the loop; that is a normal end, not a failure of the service.
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let expired = try await review.expireLeases(now: clock.now())
-                    if expired > 0 { logger.info("returned expired leases to the queue", metadata: ["count": "\(expired)"]) }
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("lease rescue failed; retrying: \(error)")
-                }
-                try await Task.sleep(for: interval)
-            }
+        await Periodic.run(every: interval, logger: logger, failure: "lease rescue failed") {
+            let expired = try await review.expireLeases(now: clock.now())
+            if expired > 0 { logger.info("returned expired leases to the queue", metadata: ["count": "\(expired)"]) }
         }
     }
 }

@@ -19,24 +19,16 @@ public struct DeadlineService: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    // A full pass means more are due: go again at once rather than after the interval.
-                    var outcome: DeadlineOutcome
-                    repeat {
-                        outcome = try await deadlines.expire(now: clock.now(), limit: 500)
-                        if outcome.total > 0 {
-                            logger.info("deadlines passed", metadata: ["rejected": "\(outcome.rejected)", "approved": "\(outcome.approved)",
-                                                                       "escalated": "\(outcome.escalated)"])
-                        }
-                    } while outcome.total == 500 && !Task.isCancelled
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("deadline pass failed; retrying: \(error)")
+        await Periodic.run(every: interval, logger: logger, failure: "deadline pass failed") {
+            // A full pass means more are due: go again at once rather than after the interval.
+            var outcome: DeadlineOutcome
+            repeat {
+                outcome = try await deadlines.expire(now: clock.now(), limit: 500)
+                if outcome.total > 0 {
+                    logger.info("deadlines passed", metadata: ["rejected": "\(outcome.rejected)", "approved": "\(outcome.approved)",
+                                                               "escalated": "\(outcome.escalated)"])
                 }
-                try await Task.sleep(for: interval)
-            }
+            } while outcome.total == 500 && !Task.isCancelled
         }
     }
 }

@@ -21,18 +21,10 @@ public struct EventRetention: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let cut = clock.now().addingTimeInterval(-Double(retention.components.seconds))
-                    var deleted = 0
-                    repeat { deleted = try await events.purge(before: cut, limit: 5000) } while deleted == 5000 && !Task.isCancelled
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("event retention pass failed; retrying: \(error)")
-                }
-                try await Task.sleep(for: interval)
-            }
+        await Periodic.run(every: interval, logger: logger, failure: "event retention pass failed") {
+            let cut = clock.now().addingTimeInterval(-Double(retention.components.seconds))
+            var deleted = 0
+            repeat { deleted = try await events.purge(before: cut, limit: 5000) } while deleted == 5000 && !Task.isCancelled
         }
     }
 }

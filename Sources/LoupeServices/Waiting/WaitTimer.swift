@@ -1,3 +1,4 @@
+import Logging
 import LoupeDomain
 import ServiceLifecycle
 
@@ -6,18 +7,15 @@ import ServiceLifecycle
 public struct WaitTimer: Service {
     let waiters: DecisionWaiters
     let interval: Duration
+    let logger: Logger
 
-    public init(waiters: DecisionWaiters, interval: Duration = .milliseconds(50)) {
+    public init(waiters: DecisionWaiters, interval: Duration = .milliseconds(50), logger: Logger) {
         self.waiters = waiters
         self.interval = interval
+        self.logger = logger
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                waiters.expire()
-                try await Task.sleep(for: interval)
-            }
-        }
+        await Periodic.run(every: interval, logger: logger, failure: "wait timer failed") { waiters.expire() }
     }
 }
