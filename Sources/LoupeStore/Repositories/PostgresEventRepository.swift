@@ -3,13 +3,25 @@ import LoupeDomain
 import Logging
 import PostgresNIO
 
-/// The `events` table read as a stream. Only events of finished transactions are read (txid below the
-/// snapshot's xmin), in (txid, id) order, so a page never skips an event that commits later with a smaller id.
+/// The `events` table read as a stream. Only events below the horizon are read, in (txid, id) order, so a page
+/// never skips an event that commits later with a smaller id.
 public struct PostgresEventRepository: EventRepository {
     let client: GatedPool
     let logger: Logger
 
-    static let stable = "txid < pg_snapshot_xmin(pg_current_snapshot())"
+    /// The oldest transaction of this database still running when the statement's snapshot was taken (else the
+    /// snapshot's xmax). Not the snapshot's xmin: that counts every database of the cluster, so one long write
+    /// transaction of another application (or another test) held every event of ours back until it ended.
+    /// A running transaction is left out only when `pg_stat_activity` shows it in another database; one that ended
+    /// meanwhile, a prepared one or a background worker's counts as ours, which only ever delays an event.
+    static let horizon = """
+        coalesce((SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) x
+                  WHERE (x::text::numeric % 4294967296)::bigint NOT IN (
+                      SELECT backend_xid::text::bigint FROM pg_stat_activity
+                      WHERE backend_xid IS NOT NULL AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
+                 pg_snapshot_xmax(pg_current_snapshot()))
+        """
+    static let stable = "txid < \(horizon)"
 
     public func tail() async throws -> EventCursor {
         let rows = try await client.query("""

@@ -32,6 +32,7 @@ enum EventStreamClient {
         while events.count < count {
             // read(2) returns what has arrived; FileHandle.availableData on Linux waits for the pipe to close.
             let n = Glibc.read(out.fileHandleForReading.fileDescriptor, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }  // a signal (the harness's other children exiting), not an end
             if n <= 0 { break }  // curl ended: --max-time or the server closed the stream
             text += String(decoding: buffer[..<n], as: UTF8.self)
             while let end = text.range(of: "\n\n") {

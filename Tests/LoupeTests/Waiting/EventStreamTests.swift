@@ -16,6 +16,7 @@ import Testing
         let url = db.server.baseURL + "/v1/events"
         let items = [try await post(db, "one"), try await post(db, "two"), try await post(db, "three")]
         let all = try await EventStreamClient.read(url, key: db.admin, lastEventID: "0", count: 3)
+        try #require(all.count == 3, "three events replayed: \(all.map(\.event))")
         #expect(all.map(\.event) == ["item.queued", "item.queued", "item.queued"])
         #expect(all.map { $0.data["item"]?["id"]?.stringValue ?? "" } == items, "in the order they happened")
         #expect(all.allSatisfy { $0.data["event"] == "item.queued" }, "data is the webhook body")
@@ -36,6 +37,29 @@ import Testing
         let decided = try await live.value
         #expect(Set(decided.map(\.event)) == ["item.decided", "item.corrected"])
         #expect(decided.allSatisfy { $0.data["item"]?["final_output"] == ["fixed": true] })
+        _ = await db.server.terminate()
+    }
+
+    /// Found by a full run: a test in another database of the same cluster held a write transaction for 20 s, and
+    /// the stream (which read up to the snapshot's xmin, a cluster-wide horizon) held every new event back until
+    /// it ended. Another application sharing a `DATABASE_URL` cluster would do the same.
+    @Test func anotherDatabasesLongTransactionDoesNotHoldEventsBack() async throws {
+        let db = try await ServedDatabase.start()
+        let neighbour = try await TestCluster.databaseURL(try await TestCluster.freshDatabase())
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        holder.arguments = [neighbour, "-c", "BEGIN; CREATE TABLE held (x int); SELECT pg_sleep(60); COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        try await ConnectionWaitTests.until("the neighbour holds a transaction id") {
+            try Psql.run(url: neighbour, "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND query LIKE '%pg_sleep(60)%'")
+                .1.hasPrefix("1")
+        }
+        let id = try await post(db, "after the neighbour began")
+        let seen = try await EventStreamClient.read(db.server.baseURL + "/v1/events", key: db.admin, lastEventID: "0", count: 1, timeout: 10)
+        #expect(seen.map { $0.data["item"]?["id"]?.stringValue ?? "" } == [id], "delivered while the neighbour still runs")
+        #expect(holder.isRunning, "the neighbour's transaction was still open")
         _ = await db.server.terminate()
     }
 
