@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
+        // migrations/ and web-static/ built into the binary as generated Swift, so `loupe` runs from anywhere.
+        .executableTarget(name: "loupe-embed", swiftSettings: swift6),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["loupe-embed"], path: "Sources/EmbedResources"),
+        .target(name: "LoupeResources", swiftSettings: swift6, plugins: ["EmbedResources"]),
         // JSON values: a strict parser with limits, a writer, JSON Pointers. No dependencies.
         .target(name: "LoupeJSON", swiftSettings: swift6),
         // Regex search with bounded work: PCRE2 (Debian's libpcre2-dev) under match, depth and heap limits.
@@ -41,7 +45,7 @@ let package = Package(
         .target(
             name: "LoupeStore",
             dependencies: [
-                "LoupeDomain", "LoupeJSON",
+                "LoupeDomain", "LoupeJSON", "LoupeResources",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "LoupeAPI",
             dependencies: [
-                "LoupeDomain", "LoupeStore", "LoupeJSON", "JSONSchema",
+                "LoupeDomain", "LoupeStore", "LoupeJSON", "JSONSchema", "LoupeResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

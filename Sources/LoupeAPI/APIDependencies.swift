@@ -17,8 +17,11 @@ public struct APIDependencies: Sendable {
     public var limits: BodyLimits
     /// Maps storage errors to problems (e.g. database unreachable → 503); nil leaves them as 500.
     public var classifyError: @Sendable (any Error) -> Problem?
-    public var staticDirectory: String?
+    /// Where `/` and the UI's files come from.
+    public var webStatic: WebStatic
     public var security = SecuritySettings()
+    /// Erasure requests (`DELETE /v1/items?task=&external_id=`).
+    public var erasure: (any ErasureRepository)?
     /// The event log behind `GET /v1/events`.
     public var events: (any EventRepository)?
     /// Requests waiting for decisions, woken by the server's LISTEN connection.
@@ -32,7 +35,7 @@ public struct APIDependencies: Sendable {
                 examples: any ExampleRepository, export: any ExportRepository, webhooks: any WebhookRepository,
                 passwords: PasswordHasher,
                 readiness: any ReadinessProbe, clock: any LoupeClock = SystemClock(), limits: BodyLimits = .init(),
-                classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, staticDirectory: String? = nil) {
+                classifyError: @escaping @Sendable (any Error) -> Problem? = { _ in nil }, webStatic: WebStatic = .none) {
         self.tasks = tasks
         self.items = items
         self.keys = keys
@@ -47,6 +50,6 @@ public struct APIDependencies: Sendable {
         self.clock = clock
         self.limits = limits
         self.classifyError = classifyError
-        self.staticDirectory = staticDirectory
+        self.webStatic = webStatic
     }
 }

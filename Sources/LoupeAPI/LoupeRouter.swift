@@ -13,8 +13,10 @@ public enum LoupeRouter {
         router.add(middleware: DeadlineMiddleware(seconds: deps.limits.requestDeadlineSeconds))
         router.add(middleware: LoadShedding(limit: deps.security.maxConcurrentRequests, intakeShare: 0.75))
         router.add(middleware: RequestHygieneMiddleware())
-        if let directory = deps.staticDirectory {
-            router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
+        switch deps.webStatic {
+        case .embedded: router.add(middleware: FileMiddleware(fileProvider: EmbeddedFileProvider.webStatic, searchForIndexHtml: true))
+        case .directory(let directory): router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
+        case .none: break
         }
         let authenticator = Authenticator(keys: deps.keys, users: deps.users, clock: deps.clock)
         let limiter = RateLimiter(defaultRate: deps.security.defaultRateLimit, instances: deps.security.instances, clock: deps.clock)
@@ -32,6 +34,7 @@ public enum LoupeRouter {
         CallbacksController(deps: deps).register(routes)
         KeysController(deps: deps, authenticator: authenticator).register(routes)
         EventsController(deps: deps).register(routes)
+        ErasureController(deps: deps).register(routes)
         return router
     }
 }

@@ -4,9 +4,21 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The PostgreSQL-backed repositories over one connection pool.
+/// A streaming replica for reads that may be slightly stale (`DATABASE_READ_URL`).
+public struct ReadReplica: Sendable {
+    public var location: DatabaseLocation
+    /// Reads go back to the primary while the replica trails it by more than this.
+    public var maxLag: TimeInterval
+    public init(location: DatabaseLocation, maxLag: TimeInterval = 10) {
+        self.location = location
+        self.maxLag = maxLag
+    }
+}
+
+/// The PostgreSQL-backed repositories over one connection pool (and a replica's, for some reads).
 public final class PostgresStore: Sendable {
     let client: PostgresClient
+    let replicaServices: [any Service]
     public let location: DatabaseLocation
     public let tasks: PostgresTaskRepository
     public let items: PostgresItemRepository
@@ -19,35 +31,52 @@ public final class PostgresStore: Sendable {
     public let webhooks: PostgresWebhookRepository
     public let deadlines: PostgresDeadlineRepository
     public let events: PostgresEventRepository
+    public let erasure: PostgresErasureRepository
     public let readiness: PostgresReadiness
 
     /// `connectionWait` bounds how long a query waits for a free connection before the request is refused (503).
     /// `readinessTimeout` bounds `/ready`'s query: an unreachable database must read as "not ready" promptly.
     public init(location: DatabaseLocation, expectedMigration: Int, maxConnections: Int = 20, connectionWait: Duration = .seconds(2),
-                readinessTimeout: Double = 2, logger: Logger) {
+                readinessTimeout: Double = 2, replica: ReadReplica? = nil, logger: Logger) {
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maxConnections
         // A request must fail fast (503) rather than hang while PostgreSQL is away.
         configuration.options.connectTimeout = .seconds(5)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = GatedPool(client: self.client, gate: ConnectionGate(places: maxConnections, wait: connectionWait))
+        var reads = ReadPool(primary: client)
+        if let replica {
+            var replicaConfiguration = replica.location.clientConfiguration
+            replicaConfiguration.options.maximumConnections = maxConnections
+            replicaConfiguration.options.connectTimeout = .seconds(2)
+            let replicaClient = PostgresClient(configuration: replicaConfiguration, backgroundLogger: logger)
+            reads = ReadPool(primary: client, replica: GatedPool(client: replicaClient, gate: ConnectionGate(places: maxConnections, wait: connectionWait)))
+            self.replicaServices = [replicaClient, ReplicaMonitor(primary: self.client, replica: replicaClient, health: reads.health,
+                                                                  maxLag: replica.maxLag, interval: .seconds(1), logger: logger)]
+        } else {
+            self.replicaServices = []
+        }
         self.location = location
         self.tasks = PostgresTaskRepository(client: client, logger: logger)
-        self.items = PostgresItemRepository(client: client, logger: logger)
+        self.items = PostgresItemRepository(client: client, reads: reads, logger: logger)
         self.keys = PostgresAPIKeyRepository(client: client, logger: logger)
-        self.review = PostgresReviewRepository(client: client, logger: logger)
+        self.review = PostgresReviewRepository(client: client, reads: reads, logger: logger)
         self.users = PostgresUserRepository(client: client, logger: logger)
-        self.insights = PostgresInsightsRepository(client: client, logger: logger)
+        self.insights = PostgresInsightsRepository(client: reads, logger: logger)
         self.examples = PostgresExampleRepository(client: client, logger: logger)
-        self.export = PostgresExportRepository(client: client, logger: logger)
+        self.export = PostgresExportRepository(client: reads, logger: logger)
         self.webhooks = PostgresWebhookRepository(client: client, logger: logger)
         self.deadlines = PostgresDeadlineRepository(client: client, logger: logger)
+        self.erasure = PostgresErasureRepository(client: client, logger: logger)
         self.events = PostgresEventRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, timeout: readinessTimeout, logger: logger)
     }
 
     /// The pool's run loop; it must run (as a service) for any query to be served.
     public var service: any Service { client }
+
+    /// With a read replica: its pool and its monitor, to run beside `service`.
+    public var services: [any Service] { [client] + replicaServices }
 }
 
 /// `/ready`: the database answers and carries every migration this build knows.

@@ -19,9 +19,8 @@ final class BenchServers: Sendable {
     private let running: Task<Void, any Error>
 
     init(dataDirectory: String, connections: Int, logger: Logger) async throws {
-        let home = LoupeHome.locate()
         session = try await DatabaseSession.open(databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"],
-                                                 dataDirectory: dataDirectory, home: home, exclusive: true, logger: logger)
+                                                 dataDirectory: dataDirectory, exclusive: true, logger: logger)
         store = PostgresStore(location: session.location, expectedMigration: session.latestMigration, maxConnections: 8, logger: logger)
         baseline = RawBaseline(location: session.location, connections: connections, logger: logger)
         group = ServiceGroup(configuration: .init(services: [store.service, baseline.service], logger: logger))

@@ -5,5 +5,5 @@ import ArgumentParser
 struct Loupe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Human-in-the-loop review backend for model output.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Users.self, Export.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Users.self, Export.self, Backup.self, Restore.self, Purge.self])
 }

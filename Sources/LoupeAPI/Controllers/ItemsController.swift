@@ -74,7 +74,8 @@ struct ItemsController {
         }
         let id = UUIDv7.make(at: now)
         let routing = Routing.route(submission, id: id, task: task)
-        return RoutedItem(id: id, submission: submission, routing: routing,
+        // Routed on what the model said; stored without what the task redacts.
+        return RoutedItem(id: id, submission: task.definition.redact.apply(to: submission), routing: routing,
                           deadline: ItemDeadline.resolve(submission, task: task.definition, routing: routing))
     }
 

@@ -26,6 +26,7 @@ extension OpenAPI {
                      "instructions": ["type": "string"], "lease_seconds": integer(10, 86400), "max_leases": integer(1, 100),
                      "approvals_as_examples": ["type": "boolean"], "created_at": timestamp, "updated_at": timestamp,
                      "deadline_seconds": deadlineSeconds, "on_deadline": deadlineActions,
+                     "redact": ["type": "array", "items": ["type": "string"]], "retention_days": ["type": ["integer", "null"]],
                  ]],
         "Item": ["type": "object", "required": ["id", "task", "status", "input", "output", "confidence", "reasons", "created_at"],
                  "properties": [
@@ -39,7 +40,9 @@ extension OpenAPI {
                      "audit_verdict": ["type": ["string", "null"]],
                      "queue": ["type": ["string", "null"]],
                      "deadline_at": nullableTimestamp, "on_deadline": ["type": ["string", "null"]], "escalated_at": nullableTimestamp,
+                     "erased_at": nullableTimestamp,
                  ]],
+        "Erased": ["type": "object", "required": ["erased", "item"], "properties": ["erased": ["type": "boolean"], "item": ref("Item")]],
         "Routed": ["type": "object", "required": ["id", "status", "reasons"], "properties": [
             "id": uuid, "status": enumeration(statuses), "reasons": ["type": "array", "items": reason]]],
         "ClaimedItem": ["allOf": [ref("Item"), ["type": "object", "required": ["lease_expires_at", "output_schema"], "properties": [

@@ -29,6 +29,11 @@ extension OpenAPI {
             "approvals_as_examples": ["type": ["boolean", "null"], "default": false],
             "deadline_seconds": ["allOf": [deadlineSeconds], "description": "default seconds from intake until a queued item's deadline; null: none"],
             "on_deadline": ["allOf": [optionalDeadlineAction], "default": "reject", "description": "what the deadline does to an undecided item"],
+            "redact": ["type": ["array", "null"], "maxItems": 100,
+                       "items": ["type": "string", "pattern": "^/(input|output|metadata)(/.*)?$"],
+                       "description": "JSON pointers into the submission whose values are stored as \"[redacted]\" ('*' matches every element)"],
+            "retention_days": ["type": ["integer", "null"], "minimum": 1, "maximum": 36500,
+                               "description": "decided items lose their content this many days after the decision; null: kept"],
         ]],
         "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "additionalProperties": false, "properties": [
             "task": taskName, "external_id": text(max: 256, nullable: true),

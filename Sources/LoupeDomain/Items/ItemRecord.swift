@@ -33,6 +33,8 @@ public struct ItemRecord: Sendable {
     public var onDeadline: DeadlineAction?
     /// When the deadline raised the item above every non-escalated one in the queue.
     public var escalatedAt: Date?
+    /// Set when retention or an erasure request removed the content; only the skeleton is left.
+    public var erasedAt: Date?
 
     /// Who decided what, and when. Auto-approvals are decided by "auto".
     public struct Decision: Sendable {
@@ -97,6 +99,7 @@ public struct ItemRecord: Sendable {
             "audit_verdict": opt(auditVerdict),
             "deadline_at": deadlineAt.map { .string(Timestamp.string($0)) } ?? .null, "on_deadline": opt(onDeadline?.rawValue),
             "escalated_at": escalatedAt.map { .string(Timestamp.string($0)) } ?? .null,
+            "erased_at": erasedAt.map { .string(Timestamp.string($0)) } ?? .null,
             "queue": opt(queueState),
             "lease": queueState == "leased" ? ["holder": who(leaseHolder), "expires_at": leaseExpiresAt.map { .string(Timestamp.string($0)) } ?? .null] : .null,
         ]

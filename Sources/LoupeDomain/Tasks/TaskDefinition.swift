@@ -22,6 +22,10 @@ public struct TaskDefinition: Sendable, Equatable {
     /// Default seconds from intake until a queued item's deadline (nil: no deadline), and what happens then.
     public var deadlineSeconds: Int?
     public var onDeadline: DeadlineAction = .reject
+    /// Values replaced with "[redacted]" before an item is stored.
+    public var redact = Redaction(pointers: [])
+    /// Decided items lose their content this many days after the decision (nil: kept).
+    public var retentionDays: Int?
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -55,7 +59,7 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
-                          "max_leases", "deadline_seconds", "on_deadline"])
+                          "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -75,12 +79,16 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         let deadline = r.integer("deadline_seconds", in: ItemDeadline.range)
         let onDeadline = r.choice("on_deadline", DeadlineAction.self) ?? .reject
+        let redact = Redaction.parse(r.value("redact", required: false), field: "redact", into: &r)
+        let retention = r.integer("retention_days", in: 1...36_500)
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
         task.maxLeases = maxLeases
         task.deadlineSeconds = deadline
         task.onDeadline = onDeadline
+        task.redact = redact
+        task.retentionDays = retention
         return task
     }
 
@@ -93,6 +101,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "instructions": .string(instructions), "lease_seconds": .int(leaseSeconds),
             "approvals_as_examples": .bool(approvalsAsExamples), "max_leases": .int(maxLeases),
             "deadline_seconds": deadlineSeconds.map { .int($0) } ?? .null, "on_deadline": .string(onDeadline.rawValue),
+            "redact": .array(redact.pointers.map { .string($0) }), "retention_days": retentionDays.map { .int($0) } ?? .null,
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

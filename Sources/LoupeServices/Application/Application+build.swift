@@ -3,12 +3,14 @@ import Logging
 import LoupeAPI
 import LoupeDomain
 import LoupeStore
+import ServiceLifecycle
 
 /// How `loupe serve` listens and what it allows.
 public struct ServeConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public var home: String
+    /// Where the web UI comes from: the copy built into the binary, or a directory (`--web-static`, for UI work).
+    public var webStatic: WebStatic
     public var limits: BodyLimits
     public var maxConnections: Int
     /// bcrypt cost for new passwords; 12 takes ≈ 250 ms, tests use less.
@@ -25,12 +27,14 @@ public struct ServeConfiguration: Sendable {
     /// How long the event log keeps events (at least 24 h is promised).
     public var eventRetention: Duration = .seconds(72 * 3600)
     public var deadlineInterval: Duration = .seconds(1)
+    /// How often the retention service looks for decided items past their task's `retention_days`.
+    public var retentionInterval: Duration = .seconds(300)
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, home: String, limits: BodyLimits = .init(), maxConnections: Int = 20,
-                bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, webStatic: WebStatic = .embedded, limits: BodyLimits = .init(),
+                maxConnections: Int = 20, bcryptCost: UInt8 = 12, leaseRescueInterval: Duration = .seconds(1)) {
         self.host = host
         self.port = port
-        self.home = home
+        self.webStatic = webStatic
         self.limits = limits
         self.maxConnections = maxConnections
         self.bcryptCost = bcryptCost
@@ -48,16 +52,19 @@ public enum LoupeApplication {
             passwords: PasswordHasher(cost: configuration.bcryptCost,
                                       capacity: configuration.security.passwordWorkers + configuration.security.passwordQueue),
             readiness: store.readiness, clock: clock, limits: configuration.limits, classifyError: StoreErrorClassifier.problem(for:),
-            staticDirectory: LoupeHome.webStatic(configuration.home))
+            webStatic: configuration.webStatic)
         deps.security = configuration.security
         deps.events = store.events
+        deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting
         return deps
     }
 
+    /// `traced` wraps each background service with its name (tests use it to name one that does not stop).
     public static func build(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
-                             logger: Logger) -> some ApplicationProtocol {
+                             logger: Logger,
+                             traced: @Sendable (String, any Service) -> any Service = { $1 }) -> some ApplicationProtocol {
         let waiters = DecisionWaiters(capacity: configuration.maxWaiters)
         let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock, waiters: waiters))
         let signals = DatabaseSignals(location: store.location, waiters: waiters, logger: logger)
@@ -67,13 +74,17 @@ public enum LoupeApplication {
             router: router,
             server: GuardedHTTP1.builder(limits: configuration.connections, extraHandlers: { [FlushBeforeClose()] }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
-            services: [store.service,
-                       LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger),
-                       signals, WaitTimer(waiters: waiters, logger: logger),
-                       WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock, wakeups: signals.deliveries,
-                                         settings: webhookSettings, logger: logger),
-                       DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval, logger: logger),
-                       EventRetention(events: store.events, clock: clock, retention: configuration.eventRetention, logger: logger)],
+            services: (store.services.enumerated().map { traced("database pool \($0.offset)", $0.element) }) + [
+                       traced("lease rescuer", LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger)),
+                       traced("LISTEN", signals), traced("wait timer", WaitTimer(waiters: waiters, logger: logger)),
+                       traced("webhook dispatcher", WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock,
+                                                                      wakeups: signals.deliveries, settings: webhookSettings, logger: logger)),
+                       traced("deadlines", DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval,
+                                                           logger: logger)),
+                       traced("event retention", EventRetention(events: store.events, clock: clock, retention: configuration.eventRetention,
+                                                                logger: logger)),
+                       traced("retention", RetentionService(erasure: store.erasure, clock: clock, interval: configuration.retentionInterval,
+                                                            logger: logger))],
             logger: logger)
     }
 }

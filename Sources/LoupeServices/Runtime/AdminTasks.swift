@@ -35,6 +35,19 @@ public enum AdminTasks {
         }
     }
 
+    /// Erases the content of `task`'s items decided before `cutoff`, in batches; returns how many.
+    public static func purge(session: DatabaseSession, task: String, cutoff: Date, logger: Logger) async throws -> Int {
+        try await withStore(session, logger: logger) { store in
+            guard try await store.tasks.get(task) != nil else { throw Problem.notFound("there is no task '\(task)'") }
+            var total = 0, erased = 0
+            repeat {
+                erased = try await store.erasure.erase(.decidedBefore(task: task, cutoff: cutoff), actor: "system:purge", now: Date(), limit: 500).count
+                total += erased
+            } while erased == 500
+            return total
+        }
+    }
+
     /// Runs `body` with a store whose pool is running, then shuts the pool down.
     public static func withStore<T: Sendable>(_ session: DatabaseSession, logger: Logger,
                                               _ body: @escaping @Sendable (PostgresStore) async throws -> T) async throws -> T {

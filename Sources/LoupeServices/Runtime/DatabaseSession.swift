@@ -16,9 +16,10 @@ public final class DatabaseSession: Sendable {
 
     /// Opens and migrates. With `exclusive`, a data directory already owned by another process is an error
     /// (`serve`); otherwise the CLI attaches to the running server's cluster.
-    public static func open(databaseURL: String?, dataDirectory: String, home: String, exclusive: Bool,
+    /// Without `migrate`, the database is only created if missing (`loupe restore` migrates after restoring).
+    public static func open(databaseURL: String?, dataDirectory: String, exclusive: Bool, migrate: Bool = true,
                             logger: Logger) async throws -> DatabaseSession {
-        let migrator = try Migrator(directory: LoupeHome.migrations(home), logger: logger)
+        let migrator = try Migrator(logger: logger)
         let location: DatabaseLocation
         var cluster: EmbeddedCluster?
         if let databaseURL, !databaseURL.isEmpty {
@@ -30,7 +31,7 @@ public final class DatabaseSession: Sendable {
         }
         do {
             try await DatabaseBootstrap.ensureDatabase(location, logger: logger)
-            let applied = try await migrator.migrate(location)
+            let applied = migrate ? try await migrator.migrate(location) : []
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["files": .string(applied.joined(separator: ", "))]) }
         } catch {
             cluster?.stop()

@@ -45,9 +45,18 @@ public struct DatabaseLocation: Sendable, CustomStringConvertible {
         DatabaseLocation(endpoint: endpoint, user: user, password: password, database: database)
     }
 
+    /// For PostgreSQL's own tools: the URL without the password, which goes in `PGPASSWORD` so that it never
+    /// shows in a process list.
+    var toolInvocation: (url: String, environment: [String: String]) {
+        (url(withPassword: false), password.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
     /// The same database as a libpq URL, for PostgreSQL's own tools.
-    public var psqlURL: String {
-        let auth = user + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+    public var psqlURL: String { url(withPassword: true) }
+
+    private func url(withPassword: Bool) -> String {
+        let secret = withPassword ? password : nil
+        let auth = user + (secret.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
         switch endpoint {
         case .tcp(let host, let port): return "postgres://\(auth)@\(host):\(port)/\(database)"
         case .socket(let path):

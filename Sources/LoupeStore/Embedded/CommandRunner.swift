@@ -17,8 +17,9 @@ struct CommandRunner: Sendable {
         var description: String { "\(command) exited with status \(status): \(output.trimmingCharacters(in: .whitespacesAndNewlines))" }
     }
 
+    /// `environment` adds to this process's (e.g. `PGPASSWORD`, which must not appear in a command line).
     @discardableResult
-    func run(_ executable: String, _ arguments: [String]) throws -> String {
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let command = (asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [executable] + arguments
         // The tools must not inherit a working directory the postgres user cannot enter.
         let argv = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + command
@@ -39,8 +40,11 @@ struct CommandRunner: Sendable {
 
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var cEnv: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in cEnv { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &cArgs, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &cArgs, &cEnv)
         guard spawned == 0 else {
             throw Failure(command: command.joined(separator: " "), status: -1, output: String(cString: strerror(spawned)))
         }

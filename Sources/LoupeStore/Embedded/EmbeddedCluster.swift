@@ -50,7 +50,9 @@ public final class EmbeddedCluster: Sendable {
     /// Takes ownership of the data directory's cluster, creating it on first use, and starts it.
     /// With `attachIfOwned`, a cluster owned by a running `loupe serve` is used as it is.
     /// `maxConnections`: PostgreSQL's max_connections (a test run with dozens of servers needs more than one Loupe).
-    public static func open(dataDirectory: String, attachIfOwned: Bool, maxConnections: Int = 500, logger: Logger) throws -> EmbeddedCluster {
+    /// `settings`: extra postgresql.conf lines (the test suite's throwaway cluster turns fsync off).
+    public static func open(dataDirectory: String, attachIfOwned: Bool, maxConnections: Int = 500, settings: [String] = [],
+                            logger: Logger) throws -> EmbeddedCluster {
         let bin = try PostgresBinaries.locate()
         let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -69,7 +71,7 @@ public final class EmbeddedCluster: Sendable {
         }
         let cluster = EmbeddedCluster(dataDirectory: dir, clusterRoot: root, binDirectory: bin, runner: runner, logger: logger, lock: lock)
         do {
-            try cluster.prepareAndStart(isRoot: isRoot, maxConnections: maxConnections)
+            try cluster.prepareAndStart(isRoot: isRoot, maxConnections: maxConnections, settings: settings)
         } catch {
             lock.release()
             throw error
@@ -79,7 +81,7 @@ public final class EmbeddedCluster: Sendable {
 
     var isRunning: Bool { runner.status(binDirectory + "/pg_ctl", ["-D", pgData, "status"]) == 0 }
 
-    private func prepareAndStart(isRoot: Bool, maxConnections: Int) throws {
+    private func prepareAndStart(isRoot: Bool, maxConnections: Int, settings extra: [String]) throws {
         for dir in [clusterRoot, pgData, runDirectory, socketDirectory] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: dir == clusterRoot ? 0o755 : 0o700])
             if isRoot && dir != clusterRoot { try Self.chownToPostgres(dir) }
@@ -104,6 +106,7 @@ public final class EmbeddedCluster: Sendable {
             port = 5432
             max_connections = \(maxConnections)
             logging_collector = off
+            \(extra.joined(separator: "\n"))
 
             """
         try settings.write(toFile: pgData + "/loupe.conf", atomically: false, encoding: .utf8)

@@ -10,6 +10,13 @@ public struct Migrator: Sendable {
     let files: [MigrationFile]
     let logger: Logger
 
+    /// The migrations built into the binary.
+    public init(logger: Logger) throws {
+        self.files = try MigrationFile.embedded()
+        self.logger = logger
+    }
+
+    /// The migrations in a directory (tests of broken sequences).
     public init(directory: String, logger: Logger) throws {
         self.files = try MigrationFile.load(from: directory)
         self.logger = logger

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Aggregates over items and their decisions for the queue overview and the analyst view.
 public struct PostgresInsightsRepository: InsightsRepository {
-    let client: GatedPool
+    let client: ReadPool
     let logger: Logger
 
     public func queueOverview() async throws -> [QueueSummary] {

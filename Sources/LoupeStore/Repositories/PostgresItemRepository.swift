@@ -7,6 +7,8 @@ import PostgresNIO
 /// Items in the `items` table. Intake of any batch size is one INSERT over `unnest`ed arrays.
 public struct PostgresItemRepository: ItemRepository {
     let client: GatedPool
+    /// Lists and history may come from the read replica.
+    let reads: ReadPool
     let logger: Logger
 
     /// The item columns as `ItemRecord` decodes them, qualified by `alias`.
@@ -17,7 +19,7 @@ public struct PostgresItemRepository: ItemRepository {
         \(a).prompt_version, \(a).metadata::text AS metadata, \(a).reasons::text AS reasons,
         \(a).final_output::text AS final_output, \(a).decision_action, \(a).decided_by, \(a).decided_at,
         \(a).decision_reason, \(a).created_at, \(a).queue_state, \(a).lease_holder, \(a).lease_expires_at,
-        \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at
+        \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at, \(a).erased_at
         """
     }
 
@@ -98,7 +100,7 @@ public struct PostgresItemRepository: ItemRepository {
         sql += query.descending ? " ORDER BY id DESC" : " ORDER BY id"
         try bind(" LIMIT $?", query.limit)
         var result: [ItemRecord] = []
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+        for try await row in try await reads.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
             result.append(try Self.decode(row))
         }
         return result
@@ -128,6 +130,7 @@ public struct PostgresItemRepository: ItemRepository {
         item.deadlineAt = try r.value("deadline_at")
         item.onDeadline = (try r.value("on_deadline", as: String?.self)).flatMap(DeadlineAction.init(rawValue:))
         item.escalatedAt = try r.value("escalated_at")
+        item.erasedAt = try r.value("erased_at")
         return item
     }
 }

@@ -8,6 +8,8 @@ import PostgresNIO
 /// in the same statement. Claims follow River/Oban: one `FOR UPDATE SKIP LOCKED` pick, then UPDATE … RETURNING.
 public struct PostgresReviewRepository: ReviewRepository {
     let client: GatedPool
+    /// Lists and history may come from the read replica.
+    let reads: ReadPool
     let logger: Logger
 
     static let itemColumns = PostgresItemRepository.columns("i")
@@ -164,7 +166,7 @@ public struct PostgresReviewRepository: ReviewRepository {
 
     public func history(id: UUID) async throws -> [ItemEvent]? {
         var events: [ItemEvent] = []
-        let rows = try await client.query("""
+        let rows = try await reads.query("""
             SELECT e.id, e.event, e.actor, coalesce(k.name, u.email), e.at, e.duration_ms, e.details::text
             FROM item_events e
             LEFT JOIN api_keys k ON e.actor LIKE 'key:%' AND k.id::text = substr(e.actor, 5)

@@ -19,6 +19,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).instructions AS \(p)instructions, \(a).lease_seconds AS \(p)lease_seconds,
         \(a).approvals_as_examples AS \(p)approvals_as_examples, \(a).max_leases AS \(p)max_leases,
         \(a).deadline_seconds AS \(p)deadline_seconds, \(a).on_deadline AS \(p)on_deadline,
+        \(a).redact::text AS \(p)redact, \(a).retention_days AS \(p)retention_days,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -28,16 +29,19 @@ public struct PostgresTaskRepository: TaskRepository {
         for (k, v) in task.fieldThresholds { thresholds[k] = .double(v) }
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
-                               approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline)
+                               approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline,
+                               redact, retention_days)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
-                    \(task.deadlineSeconds), \(task.onDeadline.rawValue))
+                    \(task.deadlineSeconds), \(task.onDeadline.rawValue),
+                    \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
                 instructions = EXCLUDED.instructions, lease_seconds = EXCLUDED.lease_seconds,
                 approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at,
-                max_leases = EXCLUDED.max_leases, deadline_seconds = EXCLUDED.deadline_seconds, on_deadline = EXCLUDED.on_deadline
+                max_leases = EXCLUDED.max_leases, deadline_seconds = EXCLUDED.deadline_seconds, on_deadline = EXCLUDED.on_deadline,
+                redact = EXCLUDED.redact, retention_days = EXCLUDED.retention_days
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         for try await (createdAt, updatedAt, inserted) in rows.decode((Date, Date, Bool).self) {
@@ -81,6 +85,8 @@ public struct PostgresTaskRepository: TaskRepository {
         task.maxLeases = try r.value(p + "max_leases")
         task.deadlineSeconds = try r.value(p + "deadline_seconds")
         task.onDeadline = DeadlineAction(rawValue: try r.value(p + "on_deadline")) ?? .reject
+        if case .array(let pointers) = try r.json(p + "redact") { task.redact = Redaction(pointers: pointers.compactMap(\.stringValue)) }
+        task.retentionDays = try r.value(p + "retention_days")
         return task
     }
 }

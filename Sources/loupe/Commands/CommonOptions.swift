@@ -10,10 +10,10 @@ struct DatabaseOptions: ParsableArguments {
 
     var databaseURL: String? { ProcessInfo.processInfo.environment["DATABASE_URL"] }
 
-    func open(exclusive: Bool, logger: Logger) async throws -> DatabaseSession {
+    func open(exclusive: Bool, migrate: Bool = true, logger: Logger) async throws -> DatabaseSession {
         do {
-            return try await DatabaseSession.open(databaseURL: databaseURL, dataDirectory: dataDir, home: LoupeHome.locate(),
-                                                  exclusive: exclusive, logger: logger)
+            return try await DatabaseSession.open(databaseURL: databaseURL, dataDirectory: dataDir,
+                                                  exclusive: exclusive, migrate: migrate, logger: logger)
         } catch {
             // Operators get the sentence, not a usage screen or a stack of types.
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -17,13 +17,15 @@ struct Serve: AsyncParsableCommand {
     var webhookAllowCIDRs: [String] = []
     @Option(help: "The URL people reach Loupe at (LOUPE_PUBLIC_URL); https makes session cookies Secure.") var publicURL: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on /metrics (LOUPE_METRICS_TOKEN).") var metricsToken: String?
+    @Option(help: "Serve the web UI from this directory instead of the copy built into the binary (for UI work).")
+    var webStatic: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let logger = Logs.make("loupe")
         let session = try await database.open(exclusive: true, logger: logger)
         let env = ProcessInfo.processInfo.environment
-        var configuration = ServeConfiguration(host: host, port: port, home: LoupeHome.locate())
+        var configuration = ServeConfiguration(host: host, port: port, webStatic: webStatic.map { .directory($0) } ?? .embedded)
         if let v = env["LOUPE_MAX_BODY_BYTES"].flatMap(Int.init) { configuration.limits.maxBytes = v }
         if let v = env["LOUPE_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = v }
         if let v = env["LOUPE_DB_POOL_SIZE"].flatMap(Int.init) { configuration.maxConnections = v }
@@ -41,9 +43,13 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_EVENT_STREAMS"].flatMap(Int.init), v > 0 { configuration.waiting.maxStreams = v }
         if let v = env["LOUPE_EVENT_RETENTION_HOURS"].flatMap(Double.init) { configuration.eventRetention = .seconds(max(24, v) * 3600) }
         if let v = env["LOUPE_DEADLINE_INTERVAL_MS"].flatMap(Int64.init), v > 0 { configuration.deadlineInterval = .milliseconds(v) }
+        if let v = env["LOUPE_RETENTION_INTERVAL_S"].flatMap(Double.init), v > 0 { configuration.retentionInterval = .milliseconds(Int64(v * 1000)) }
         let wait = env["LOUPE_DB_WAIT_MS"].flatMap(Int64.init).map { Duration.milliseconds(max(1, $0)) } ?? .seconds(2)
+        let replica = try env["DATABASE_READ_URL"].flatMap { $0.isEmpty ? nil : $0 }.map {
+            ReadReplica(location: try DatabaseLocation(url: $0), maxLag: env["LOUPE_REPLICA_MAX_LAG_S"].flatMap(Double.init) ?? 10)
+        }
         let store = PostgresStore(location: session.location, expectedMigration: session.latestMigration,
-                                  maxConnections: configuration.maxConnections, connectionWait: wait, logger: logger)
+                                  maxConnections: configuration.maxConnections, connectionWait: wait, replica: replica, logger: logger)
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: logger)
         do {
             try await app.runService()

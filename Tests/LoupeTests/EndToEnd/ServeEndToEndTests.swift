@@ -2,47 +2,49 @@ import Foundation
 import LoupeJSON
 import Testing
 
-/// The real binary on the embedded default: what the README's quick start does.
-@Suite(.serialized) struct ServeEndToEndTests {
-    @Test func serveOnEmbeddedPostgresAcceptsKeysTasksAndItemsThenStopsCleanly() async throws {
-        let dataDir = "/tmp/loupe-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let noURL = ["DATABASE_URL": ""]
-        let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: noURL)
-        #expect(try await server.waitUntilReady(), "server did not become ready:\n\(server.log)")
+extension ProcessHeavy {
+    /// The real binary on the embedded default: what the README's quick start does.
+    @Suite(.serialized) struct ServeEndToEndTests {
+        @Test func serveOnEmbeddedPostgresAcceptsKeysTasksAndItemsThenStopsCleanly() async throws {
+            let dataDir = "/tmp/loupe-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+            defer { try? FileManager.default.removeItem(atPath: dataDir) }
+            let noURL = ["DATABASE_URL": ""]
+            let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: noURL)
+            #expect(try await server.waitUntilReady(), "server did not become ready:\n\(server.log)")
 
-        // A second server on the same data directory refuses, clearly, and changes nothing.
-        let second = try LoupeBinary.run(["serve", "--port", "0", "--data-dir", dataDir], environment: noURL)
-        #expect(second.0 != 0)
-        #expect(second.2.contains("already using the data directory"), "stderr: \(second.2)")
+            // A second server on the same data directory refuses, clearly, and changes nothing.
+            let second = try await LoupeBinary.run(["serve", "--port", "0", "--data-dir", dataDir], environment: noURL)
+            #expect(second.0 != 0)
+            #expect(second.2.contains("already using the data directory"), "stderr: \(second.2)")
 
-        // The CLI attaches to the running server's cluster; the key is alone on the last line.
-        let (status, stdout, stderr) = try LoupeBinary.run(["keys", "create", "--name", "e2e", "--role", "admin", "--data-dir", dataDir], environment: noURL)
-        #expect(status == 0, "keys create failed: \(stderr)")
-        let key = stdout.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(key.hasPrefix("lp_") && !key.contains(" "))
+            // The CLI attaches to the running server's cluster; the key is alone on the last line.
+            let (status, stdout, stderr) = try await LoupeBinary.run(["keys", "create", "--name", "e2e", "--role", "admin", "--data-dir", dataDir], environment: noURL)
+            #expect(status == 0, "keys create failed: \(stderr)")
+            let key = stdout.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(key.hasPrefix("lp_") && !key.contains(" "))
 
-        let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/invoice", key: key,
-                                          json: ["output_schema": ["type": "object", "required": ["total"]]])
-        #expect(task.0 == 201)
-        let item = try await HTTP.request("POST", server.baseURL + "/v1/items", key: key,
-                                          json: ["task": "invoice", "input": "doc", "output": ["total": 3], "confidence": 0.97])
-        #expect(item.0 == 201)
-        #expect(item.1["status"] == "approved")
-        let read = try await HTTP.request("GET", server.baseURL + "/v1/items/\(item.1["id"]?.stringValue ?? "")", key: key)
-        #expect(read.1["output"] == ["total": 3])
+            let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/invoice", key: key,
+                                              json: ["output_schema": ["type": "object", "required": ["total"]]])
+            #expect(task.0 == 201)
+            let item = try await HTTP.request("POST", server.baseURL + "/v1/items", key: key,
+                                              json: ["task": "invoice", "input": "doc", "output": ["total": 3], "confidence": 0.97])
+            #expect(item.0 == 201)
+            #expect(item.1["status"] == "approved")
+            let read = try await HTTP.request("GET", server.baseURL + "/v1/items/\(item.1["id"]?.stringValue ?? "")", key: key)
+            #expect(read.1["output"] == ["total": 3])
 
-        #expect(await server.terminate() == 0, "graceful shutdown:\n\(server.log)")
-        #expect(server.log.contains("embedded PostgreSQL stopped"))
-        #expect(!FileManager.default.fileExists(atPath: dataDir + "/pg/postmaster.pid"), "PostgreSQL left running")
-    }
+            #expect(await server.terminate() == 0, "graceful shutdown:\n\(server.log)")
+            #expect(server.log.contains("embedded PostgreSQL stopped"))
+            #expect(!FileManager.default.fileExists(atPath: dataDir + "/pg/postmaster.pid"), "PostgreSQL left running")
+        }
 
-    @Test func missingPostgresBinariesAreExplained() throws {
-        let dataDir = "/tmp/loupe-e2e-nobin-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let (status, _, stderr) = try LoupeBinary.run(["migrate", "--data-dir", dataDir],
-                                                      environment: ["DATABASE_URL": "", "LOUPE_PG_BIN": "/nonexistent/bin", "LOUPE_PG_BIN_ONLY": "1"])
-        #expect(status != 0)
-        #expect(stderr.contains("apt-get install postgresql-15"), "stderr: \(stderr)")
+        @Test func missingPostgresBinariesAreExplained() async throws {
+            let dataDir = "/tmp/loupe-e2e-nobin-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: dataDir) }
+            let (status, _, stderr) = try await LoupeBinary.run(["migrate", "--data-dir", dataDir],
+                                                          environment: ["DATABASE_URL": "", "LOUPE_PG_BIN": "/nonexistent/bin", "LOUPE_PG_BIN_ONLY": "1"])
+            #expect(status != 0)
+            #expect(stderr.contains("apt-get install postgresql-15"), "stderr: \(stderr)")
+        }
     }
 }

@@ -6,7 +6,7 @@ import Testing
         try await withLoupe { f in
             let url = try await TestCluster.databaseURL(f.store.location)
             let env = ["DATABASE_URL": url, "LOUPE_BCRYPT_COST": "4"]
-            let created = try LoupeBinary.run(["users", "create", "--email", "Ada@Example.com", "--role", "analyst"],
+            let created = try await LoupeBinary.run(["users", "create", "--email", "Ada@Example.com", "--role", "analyst"],
                                               environment: env, stdin: "s3cret-passphrase\n")
             #expect(created.0 == 0, "\(created.2)")
             #expect(created.1.contains("created analyst ada@example.com"))
@@ -18,11 +18,11 @@ import Testing
             let signedIn = try await f.call(.post, "/v1/session", as: nil, json: ["email": "ada@example.com", "password": "s3cret-passphrase"])
             #expect(signedIn.status == 201)
 
-            let duplicate = try LoupeBinary.run(["users", "create", "--email", "ada@example.com", "--role", "analyst"],
+            let duplicate = try await LoupeBinary.run(["users", "create", "--email", "ada@example.com", "--role", "analyst"],
                                                 environment: env, stdin: "another-password\n")
             #expect(duplicate.0 != 0)
             #expect(duplicate.2.contains("already exists"))
-            let short = try LoupeBinary.run(["users", "create", "--email", "bob@example.com", "--role", "reviewer"], environment: env, stdin: "short\n")
+            let short = try await LoupeBinary.run(["users", "create", "--email", "bob@example.com", "--role", "reviewer"], environment: env, stdin: "short\n")
             #expect(short.0 != 0)
             #expect(short.2.contains("at least 8 characters"))
         }

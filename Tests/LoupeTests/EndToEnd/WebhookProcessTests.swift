@@ -5,7 +5,7 @@ import Testing
 /// Webhooks across real `loupe serve` processes: restarts and two instances.
 @Suite(.serialized) struct WebhookProcessTests {
     static func setup(env: [String: String], server: ServerProcess, hookURL: String) async throws -> (admin: String, hook: String) {
-        let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: env)
+        let admin = try await LoupeBinary.createKey(name: "admin", role: "admin", environment: env)
         let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
         #expect(task.0 == 201, "\(task.1)")
         let hook = try await HTTP.request("POST", server.baseURL + "/v1/webhooks", key: admin,

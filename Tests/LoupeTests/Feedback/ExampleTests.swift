@@ -81,7 +81,7 @@ import Testing
             try await f.defineTask("invoice", ["output_schema": Self.schema])
             // More look-alikes than the rare-word step reads for one word, so "invoice", "branch"... are skipped.
             let url = try await TestCluster.databaseURL(f.store.location)
-            let seeded = try Psql.run(url: url, """
+            let seeded = try await Psql.run(url: url, """
                 WITH src AS (
                     SELECT gen_random_uuid() AS id, g, 'Invoice ' || g || ' from ' || (ARRAY['ACME','Globex','Hooli'])[1 + g % 3]
                            || ' branch ' || (g % 101) || ', total ' || (g % 797) || '.00 EUR' AS text
@@ -97,7 +97,7 @@ import Testing
                 """)
             #expect(seeded.0 == 0, "\(seeded.2)")
             let query = "Invoice from Hooli branch 48, total 548.00 EUR"
-            let exhaustive = try Psql.run(url: url, """
+            let exhaustive = try await Psql.run(url: url, """
                 SELECT input_text FROM examples ORDER BY similarity(input_text, '\(query)') DESC, created_at DESC LIMIT 1
                 """).1.trimmingCharacters(in: .whitespacesAndNewlines)
             let served = try await f.call(.get, "/v1/tasks/invoice/examples?k=3&query=" + query.replacingOccurrences(of: " ", with: "%20"),
@@ -108,7 +108,7 @@ import Testing
             // Word counts follow the examples: a new input adds, the same input corrected again does not.
             _ = try await correct(f, "Invoice from Zorg Ltd, total 4242.00 EUR", ["vendor": "Zorg", "total": 4242])
             _ = try await correct(f, "Invoice from Zorg Ltd, total 4242.00 EUR", ["vendor": "Zorg Ltd", "total": 4242])
-            let counts = try Psql.run(url: url, "SELECT term || '=' || df FROM example_terms WHERE term IN ('zorg', 'invoice') ORDER BY term")
+            let counts = try await Psql.run(url: url, "SELECT term || '=' || df FROM example_terms WHERE term IN ('zorg', 'invoice') ORDER BY term")
             #expect(counts.1.split(separator: "\n") == ["invoice=6001", "zorg=1"])
             let zorg = try await f.call(.get, "/v1/tasks/invoice/examples?k=1&query=zorg%20invoice", as: .ingest)
             #expect(zorg.json["examples"]?[0]?["output"]?["vendor"] == "Zorg Ltd")

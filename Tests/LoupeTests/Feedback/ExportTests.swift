@@ -91,7 +91,7 @@ import Testing
             let out = NSTemporaryDirectory() + "loupe-export-\(UUID().uuidString).jsonl"
             defer { try? FileManager.default.removeItem(atPath: out) }
             let env = ["DATABASE_URL": try await TestCluster.databaseURL(f.store.location)]
-            let run = try LoupeBinary.run(["export", "--task", "invoice", "--format", "jsonl", "--out", out], environment: env)
+            let run = try await LoupeBinary.run(["export", "--task", "invoice", "--format", "jsonl", "--out", out], environment: env)
             #expect(run.0 == 0, "\(run.2)")
             let api = try await f.call(.get, "/v1/export?task=invoice&format=jsonl", as: .analyst).text
             #expect(try String(contentsOfFile: out, encoding: .utf8) == api)

@@ -12,7 +12,7 @@ import Testing
     @Test func openAPIDocumentsEveryRouteTheRouterHas() async throws {
         let location = try await TestCluster.freshDatabase()
         let store = PostgresStore(location: location, expectedMigration: 1, logger: TestCluster.logger)
-        let router = LoupeRouter.build(LoupeApplication.dependencies(store: store, configuration: .init(home: TestCluster.home)))
+        let router = LoupeRouter.build(LoupeApplication.dependencies(store: store, configuration: .init()))
         let routes = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
         try await withLoupe { f in
             let doc = try await f.call(.get, "/openapi.json", as: nil).json
@@ -58,7 +58,7 @@ import Testing
         // A loaded two-core test run once took over the production 2 s to answer /ready's one query.
         let store = PostgresStore(location: location, expectedMigration: 999, readinessTimeout: 30, logger: TestCluster.logger)
         // And the request deadline 30 s, as in every in-process test (it once fired at 5 s here, under a full run).
-        let configuration = ServeConfiguration(home: TestCluster.home, limits: .init(requestDeadlineSeconds: 30))
+        let configuration = ServeConfiguration(limits: .init(requestDeadlineSeconds: 30))
         let app = LoupeApplication.build(store: store, configuration: configuration, logger: TestCluster.logger)
         try await app.test(.router) { client in
             // Open a connection first: under a loaded test run, connecting could exceed /ready's 2 s budget by itself.

@@ -36,7 +36,7 @@ import Testing
 
     @Test func halfSentAndSilentConnectionsAreClosedWithinTheHeaderTimeout() async throws {
         let location = try await TestCluster.freshDatabase()
-        let server = try ServerProcess(environment: ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_HEADER_TIMEOUT_S": "3"])
+        let server = try ServerProcess(environment: ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_HEADER_TIMEOUT_S": "5"])
         defer { Task { _ = await server.terminate() } }
         #expect(try await server.waitUntilReady())
         // A whole request is answered normally.

@@ -18,13 +18,13 @@ import Testing
         try locker.run()
         defer { locker.terminate() }
         try await Self.until("psql holds the lock") {
-            Int(try Psql.run(url: url, "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'").1
+            Int(try await Psql.run(url: url, "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'").1
                 .trimmingCharacters(in: .whitespacesAndNewlines)) == 1
         }
         let blocked = (0..<2).map { _ in Task { try await HTTP.request("GET", server.baseURL + "/v1/items?limit=1", key: key) } }
         // (A background service's query may be one of them; either way both connections are taken.)
         try await Self.until("both connections wait on the lock") {
-            (Int(try Psql.run(url: url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").1
+            (Int(try await Psql.run(url: url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").1
                 .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 2
         }
 
@@ -38,15 +38,15 @@ import Testing
 
         // When the lock goes, the blocked requests finish (one may have been refused if a background service
         // took a connection first) and the server serves normally again.
-        _ = try Psql.run(url: url, "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE relation = 'items'::regclass AND mode = 'AccessExclusiveLock'")
+        _ = try await Psql.run(url: url, "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE relation = 'items'::regclass AND mode = 'AccessExclusiveLock'")
         for request in blocked { #expect([200, 503].contains(try await request.value.0)) }
         #expect(try await HTTP.request("GET", server.baseURL + "/v1/queue", key: key).0 == 200)
     }
 
     /// Polls `condition` (a database state another process brings about) every 50 ms for up to 20 s.
-    static func until(_ what: String, _ condition: () throws -> Bool) async throws {
+    static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
         for _ in 0..<400 {
-            if try condition() { return }
+            if try await condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError(message: "timed out waiting until \(what)")

@@ -14,7 +14,7 @@ import Testing
         let server = served.server
         defer { Task { _ = await server.terminate() } }
         let url = served.environment["DATABASE_URL"]!
-        let (status, _, stderr) = try await OffPool.run { try Psql.run(url: url, """
+        let (status, _, stderr) = try await OffPool.run { try Psql.blocking(url: url, """
             INSERT INTO items (id, task, status, input, output, confidence, reasons, final_output, decision_action, decided_by,
                                decided_at, queue_state, created_at, updated_at)
             SELECT gen_random_uuid(), 't', 'corrected', jsonb_build_object('text', repeat('Invoice line ' || g || ' ', 60)),

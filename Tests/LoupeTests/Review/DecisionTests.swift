@@ -134,7 +134,7 @@ import Testing
             try await f.submit("invoice", confidence: 0.1)
             let url = try await TestCluster.databaseURL(f.store.location)
             for statement in ["UPDATE item_events SET actor = 'forged'", "DELETE FROM item_events", "TRUNCATE item_events"] {
-                let (status, _, stderr) = try Psql.run(url: url, statement)
+                let (status, _, stderr) = try await Psql.run(url: url, statement)
                 #expect(status != 0, "\(statement) must be refused")
                 #expect(stderr.contains("append-only"), "\(stderr)")
             }

@@ -56,7 +56,7 @@ import Testing
             var rng = SplitMix(state: 0x10_0BE)
             try await f.defineTask("t", ["output_schema": ["type": "object", "properties": ["a": ["type": "string"]]]])
             let item = try await f.submit("t", confidence: 0.1, output: ["a": "b"])
-            let router = LoupeRouter.build(LoupeApplication.dependencies(store: f.store, configuration: .init(home: TestCluster.home)))
+            let router = LoupeRouter.build(LoupeApplication.dependencies(store: f.store, configuration: .init()))
             // Not the event stream: a valid request to it never ends (EventStreamTests read it over real connections).
             let routes = router.routes.map { (method: $0.method, path: $0.path.description) }.filter { $0.path != "/v1/events" }
             let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]

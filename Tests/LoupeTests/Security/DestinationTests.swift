@@ -50,7 +50,7 @@ import Testing
             let id = reply.json["id"]?.stringValue ?? ""
             let url = try await TestCluster.databaseURL(f.store.location)
             let recorded = try await eventually {
-                let (_, out, _) = try Psql.run(url: url, "SELECT a.error FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.item_id = '\(id)'")
+                let (_, out, _) = try await Psql.run(url: url, "SELECT a.error FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.item_id = '\(id)'")
                 return out.contains("destination refused") && out.contains("loopback")
             }
             #expect(recorded)

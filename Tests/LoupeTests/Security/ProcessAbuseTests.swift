@@ -29,7 +29,7 @@ import Testing
     @Test func concurrentGuessesGetExactlyTheFreeAttemptsAndFloodsGet429NotStalls() async throws {
         let location = try await TestCluster.freshDatabase()
         let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "8"]
-        let (status, _, stderr) = try LoupeBinary.run(["users", "create", "--email", "rita@example.com", "--role", "reviewer"],
+        let (status, _, stderr) = try await LoupeBinary.run(["users", "create", "--email", "rita@example.com", "--role", "reviewer"],
                                                        environment: environment, stdin: "correct horse battery\n")
         #expect(status == 0, "\(stderr)")
         let server = try ServerProcess(environment: environment)
@@ -55,7 +55,7 @@ import Testing
         #expect(guesses.filter { $0 == 429 }.count == 15)
 
         // 40 sign-ins for unknown emails at once, beside health checks: every answer is 401 or 429, never a stall.
-        let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
+        let admin = try await LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
         let flood = try await withThrowingTaskGroup(of: (String, Int).self) { group in
             for i in 0..<40 {
                 group.addTask { ("signin", try await post(#"{"email": "nobody\#(i)@example.com", "password": "x"}"#)) }

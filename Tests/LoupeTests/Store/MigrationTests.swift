@@ -7,7 +7,7 @@ import Testing
     /// A copy of the real migrations in a temp directory, so a test can edit one.
     func copiedMigrations() throws -> String {
         let dir = NSTemporaryDirectory() + "loupe-migrations-\(UUID().uuidString)"
-        try FileManager.default.copyItem(atPath: LoupeHome.migrations(TestCluster.home), toPath: dir)
+        try FileManager.default.copyItem(atPath: TestCluster.home + "/migrations", toPath: dir)
         return dir
     }
 
@@ -15,13 +15,21 @@ import Testing
         let template = try await TestCluster.freshDatabase()
         let location = template.with(database: template.database + "_m")
         try await DatabaseBootstrap.ensureDatabase(location, logger: TestCluster.logger)
-        let migrator = try Migrator(directory: LoupeHome.migrations(TestCluster.home), logger: TestCluster.logger)
+        let migrator = try Migrator(logger: TestCluster.logger)
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<4 { group.addTask { try await migrator.migrate(location) } }
             return try await group.reduce(into: []) { $0 += $1 }
         }
         #expect(applied.count == migrator.latestVersion, "each file applied exactly once across racing migrators: \(applied)")
         #expect(try await migrator.migrate(location).isEmpty)
+    }
+
+    /// Issue 16: the binary carries its migrations; they are exactly the checkout's files.
+    @Test func theBinaryCarriesEveryMigrationOfTheCheckout() throws {
+        let embedded = try MigrationFile.embedded(), onDisk = try MigrationFile.load(from: TestCluster.home + "/migrations")
+        #expect(embedded.count == onDisk.count && embedded.count >= 15)
+        #expect(embedded.map(\.name) == onDisk.map(\.name))
+        #expect(embedded.map(\.checksum) == onDisk.map(\.checksum))
     }
 
     @Test func anEditedAppliedMigrationIsAStartupError() async throws {

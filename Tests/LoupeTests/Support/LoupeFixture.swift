@@ -7,6 +7,7 @@ import LoupeJSON
 import LoupeServices
 import LoupeStore
 import Synchronization
+import ServiceLifecycle
 import Testing
 
 /// A clock tests move by hand; a live one also runs with real time (for retries that must come due).
@@ -31,6 +32,8 @@ struct LoupeFixture {
     let clock: TestClock
     let keys: [Role: String]
     let keyIDs: [Role: String]
+    /// The fixture's database, for psql checks that go around Loupe.
+    let databaseURL: String
 
     func key(_ role: Role) -> String { keys[role]! }
     /// How decisions and history name the caller with this role's key ("key:<id>").
@@ -117,7 +120,7 @@ struct TestReply: Sendable {
 /// The request deadline is 30 s here, not 5: a hundred tests share two cores and one PostgreSQL, and a
 /// 503 from a slow machine is not what these tests look for (the fault tests check the deadline on a real server).
 func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock: Bool = false, configure: (inout ServeConfiguration) -> Void = { _ in },
-               _ body: @Sendable (LoupeFixture) async throws -> Void) async throws {
+               _ body: @escaping @Sendable (LoupeFixture) async throws -> Void) async throws {
     let watch = FixtureWatch.shared.begin(Test.current?.name ?? "?")
     defer { FixtureWatch.shared.end(watch) }
     let location = try await TestCluster.freshDatabase()
@@ -127,7 +130,7 @@ func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock
     let store = PostgresStore(location: location, expectedMigration: TestCluster.latestMigration, maxConnections: 4,
                               connectionWait: .seconds(30), readinessTimeout: 30, logger: TestCluster.logger)
     let clock = TestClock(live: liveClock)
-    var configuration = ServeConfiguration(home: TestCluster.home, limits: limits)
+    var configuration = ServeConfiguration(limits: limits)
     // Quick retries and a short poll, so webhook tests see retries within a second.
     configuration.webhooks.retry.base = 0.05
     configuration.webhooks.pollInterval = .milliseconds(200)
@@ -140,19 +143,57 @@ func withLoupe(limits: BodyLimits = .init(requestDeadlineSeconds: 30), liveClock
     // Likewise deadlines: tests advance the clock and run a pass themselves.
     configuration.deadlineInterval = .seconds(3600)
     configure(&configuration)
-    let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger)
+    let app = LoupeApplication.build(store: store, configuration: configuration, clock: clock, logger: TestCluster.logger) { name, service in
+        TracedService(name: name, inner: service, watch: watch)
+    }
     FixtureWatch.shared.phase(watch, "starting the app")
-    try await app.test(.router) { client in
-        FixtureWatch.shared.phase(watch, "creating keys")
-        var keys: [Role: String] = [:], ids: [Role: String] = [:]
-        for role in Role.allCases {
-            let created = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now())
-            keys[role] = created.key
-            ids[role] = created.id.uuidString.lowercased()
+    let (bodyDone, bodyDoneSignal) = AsyncStream<Void>.makeStream()
+    let (finished, finishedSignal) = AsyncStream<Result<Void, any Error>>.makeStream()
+    let bodyError = ErrorBox()
+    // Unstructured, so that a stop which never ends can be left behind: seen a few times per loaded full run, a
+    // fixture's PostgresClient.run() did not return after graceful shutdown (no connection open, nothing else
+    // running), and the whole run waited forever. Real servers' shutdown is checked by the process tests.
+    Task {
+        do {
+            try await app.test(.router) { client in
+                do {
+                    FixtureWatch.shared.phase(watch, "creating keys")
+                    var keys: [Role: String] = [:], ids: [Role: String] = [:]
+                    for role in Role.allCases {
+                        let created = try await store.keys.create(name: "\(role.rawValue)-key", role: role, now: clock.now())
+                        keys[role] = created.key
+                        ids[role] = created.id.uuidString.lowercased()
+                    }
+                    FixtureWatch.shared.phase(watch, "in the test body")
+                    let url = try await TestCluster.databaseURL(location)
+                    try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys, keyIDs: ids, databaseURL: url))
+                } catch {
+                    bodyError.value.withLock { $0 = error }
+                    bodyDoneSignal.yield()
+                    throw error
+                }
+                FixtureWatch.shared.phase(watch, "stopping the app")
+                bodyDoneSignal.yield()
+            }
+            finishedSignal.yield(.success(()))
+        } catch {
+            finishedSignal.yield(.failure(error))
         }
-        FixtureWatch.shared.phase(watch, "in the test body")
-        try await body(LoupeFixture(client: client, store: store, clock: clock, keys: keys, keyIDs: ids))
-        FixtureWatch.shared.phase(watch, "stopping the app")
+        finishedSignal.finish()
+    }
+    // Iterating streams (unlike awaiting a task's value) ends when cancelled, so the group can return.
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { for await result in finished { try result.get(); return } }
+        group.addTask {
+            for await _ in bodyDone { break }
+            try await Task.sleep(for: .seconds(60))
+            let line = "WATCHDOG \(Test.current?.name ?? "?"): left a stop that did not end in 60 s; still running: "
+                + FixtureWatch.shared.stillRunning(watch) + "\n"
+            FileHandle.standardError.write(Data(line.utf8))
+            if let error = bodyError.value.withLock({ $0 }) { throw error }
+        }
+        try await group.next()
+        group.cancelAll()
     }
 }
 
@@ -177,9 +218,12 @@ final class FixtureWatch: Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 Thread.sleep(forTimeInterval: 30)
-                let stuck = state.withLock { $0.values.filter { Date().timeIntervalSince($0.since) > 60 } }
+                let stuck = state.withLock { $0.filter { Date().timeIntervalSince($0.value.since) > 60 } }
                 // stderr: unbuffered, so it shows while the run is stalled, not only when it ends.
-                for s in stuck { FileHandle.standardError.write(Data("WATCHDOG \(s.test): \(s.phase) for \(Int(Date().timeIntervalSince(s.since))) s\n".utf8)) }
+                for (id, s) in stuck {
+                    FileHandle.standardError.write(Data(
+                        "WATCHDOG \(s.test): \(s.phase) for \(Int(Date().timeIntervalSince(s.since))) s; running: \(self.stillRunning(id))\n".utf8))
+                }
             }
         }
     }
@@ -191,5 +235,29 @@ final class FixtureWatch: Sendable {
     }
 
     func phase(_ id: Int, _ phase: String) { state.withLock { $0[id]?.phase = phase; $0[id]?.since = Date() } }
-    func end(_ id: Int) { state.withLock { $0[id] = nil } }
+    func end(_ id: Int) { state.withLock { $0[id] = nil }; running.withLock { $0[id] = nil } }
+
+    /// Background services of a fixture still running, named in the watchdog's line while it is stopping.
+    let running = Mutex<[Int: Set<String>]>([:])
+    func started(_ id: Int, _ service: String) { running.withLock { $0[id, default: []].insert(service) } }
+    func stopped(_ id: Int, _ service: String) { running.withLock { _ = $0[id]?.remove(service) } }
+    func stillRunning(_ id: Int) -> String { running.withLock { ($0[id] ?? []).sorted().joined(separator: ", ") } }
+}
+
+/// The error a fixture's body threw, kept for when its stop is left behind.
+final class ErrorBox: Sendable {
+    let value = Mutex<(any Error)?>(nil)
+}
+
+/// A fixture's background service, reported to the watchdog while it runs.
+struct TracedService: Service {
+    let name: String
+    let inner: any Service
+    let watch: Int
+
+    func run() async throws {
+        FixtureWatch.shared.started(watch, name)
+        defer { FixtureWatch.shared.stopped(watch, name) }
+        try await inner.run()
+    }
 }

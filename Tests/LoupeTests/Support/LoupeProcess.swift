@@ -18,7 +18,12 @@ enum LoupeBinary {
     }
 
     /// Runs a command to completion; returns (status, stdout, stderr).
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> (Int32, String, String) {
+    /// Off the cooperative pool: a command may run for seconds, and two such waits would stop every other test.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> (Int32, String, String) {
+        try await OffPool.run { try blocking(arguments, environment: environment, stdin: stdin) }
+    }
+
+    static func blocking(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -37,9 +42,9 @@ enum LoupeBinary {
     }
 
     /// `loupe keys create`: the new key from stdout's last line, or a failure carrying stderr.
-    static func createKey(name: String, role: String, environment: [String: String], dataDir: String? = nil) throws -> String {
+    static func createKey(name: String, role: String, environment: [String: String], dataDir: String? = nil) async throws -> String {
         let arguments = ["keys", "create", "--name", name, "--role", role] + (dataDir.map { ["--data-dir", $0] } ?? [])
-        let (status, stdout, stderr) = try run(arguments, environment: environment)
+        let (status, stdout, stderr) = try await run(arguments, environment: environment)
         guard status == 0, let key = stdout.split(separator: "\n").last else {
             throw HarnessError(message: "keys create exited \(status): \(stderr)")
         }
@@ -53,10 +58,12 @@ final class ServerProcess: @unchecked Sendable {
     let logPath: String
     private let boundPort = Mutex<Int?>(nil)
 
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(arguments: [String] = [], environment: [String: String] = [:], executable: String = LoupeBinary.path,
+         directory: String? = nil) throws {
         logPath = NSTemporaryDirectory() + "loupe-serve-\(UUID().uuidString.prefix(8)).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: LoupeBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = ["serve", "--port", "0"] + arguments
         // Small pools: many servers and tests share one test cluster; a loaded CI machine may keep a request waiting
         // for a connection longer than the production bound (ConnectionWaitTests sets its own), or answer a bcrypt
@@ -123,7 +130,7 @@ struct ServedDatabase {
         let environment = ["DATABASE_URL": try await TestCluster.databaseURL(location)]
         let server = try ServerProcess(environment: environment.merging(serverEnvironment) { $1 })
         guard try await server.waitUntilReady() else { throw HarnessError(message: "loupe serve did not become ready:\n\(server.log)") }
-        let admin = try LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
+        let admin = try await LoupeBinary.createKey(name: "admin", role: "admin", environment: environment)
         let task = try await HTTP.request("PUT", server.baseURL + "/v1/tasks/t", key: admin, json: ["output_schema": ["type": "object"]])
         guard task.0 == 201 else { throw HarnessError(message: "defining task t answered \(task.0): \(task.1)") }
         return ServedDatabase(environment: environment, server: server, admin: admin)

@@ -2,7 +2,12 @@ import Foundation
 
 /// PostgreSQL's own client, for checks that must bypass Loupe (e.g. that the database itself refuses a write).
 enum Psql {
-    static func run(url: String, _ sql: String) throws -> (Int32, String, String) {
+    /// Off the cooperative pool: psql may wait on a lock that only other tests' tasks can release.
+    static func run(url: String, _ sql: String) async throws -> (Int32, String, String) {
+        try await OffPool.run { try blocking(url: url, sql) }
+    }
+
+    static func blocking(url: String, _ sql: String) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = [url, "-v", "ON_ERROR_STOP=1", "-Atc", sql]

@@ -24,16 +24,21 @@ enum TestCluster {
     private static let ready: Task<DatabaseLocation, any Error> = Task {
         // Dozens of `loupe serve` processes (pools of 8) and in-process servers share it at the busiest moment of a
         // run; 500 connections ran out ("too many clients already") once the waiting and event tests were added.
-        let opened = try EmbeddedCluster.open(dataDirectory: directory, attachIfOwned: false, maxConnections: 1200, logger: logger)
+        // No fsync: a throwaway cluster loses nothing to a process crash without it, and with it every commit of the
+        // in-process tests waited behind the disk flushes of the initdb, pg_basebackup and restores that process
+        // tests run at the same time (60 s stalls were seen in full runs).
+        let opened = try EmbeddedCluster.open(dataDirectory: directory, attachIfOwned: false, maxConnections: 1200,
+                                              settings: ["fsync = off", "synchronous_commit = off", "full_page_writes = off"],
+                                              logger: logger)
         cluster.withLock { $0 = opened }
         atexit { TestCluster.shutdown() }
         let location = opened.location.with(database: template)
         try await DatabaseBootstrap.ensureDatabase(location, logger: logger)
-        try await Migrator(directory: LoupeHome.migrations(home), logger: logger).migrate(location)
+        try await Migrator(logger: logger).migrate(location)
         return location
     }
 
-    static var latestMigration: Int { (try? MigrationFile.load(from: LoupeHome.migrations(home)).count) ?? 0 }
+    static var latestMigration: Int { (try? MigrationFile.embedded().count) ?? 0 }
 
     /// A new, migrated database for one test.
     static func freshDatabase() async throws -> DatabaseLocation {

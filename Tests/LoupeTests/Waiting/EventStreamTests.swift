@@ -27,7 +27,7 @@ import Testing
         #expect(resumed.map { $0.data["item"]?["id"]?.stringValue ?? "" } == [items[2], fourth], "and replays nothing earlier")
 
         // A decision after the stream opened arrives on it.
-        let reviewer = try LoupeBinary.createKey(name: "r", role: "reviewer", environment: db.environment)
+        let reviewer = try await LoupeBinary.createKey(name: "r", role: "reviewer", environment: db.environment)
         let live = Task { try await EventStreamClient.read(url + "?types=item.decided,item.corrected", key: db.admin,
                                                            lastEventID: resumed.last?.id, count: 2) }
         let claimed = try await HTTP.request("POST", db.server.baseURL + "/v1/review/claim", key: reviewer)
@@ -53,7 +53,7 @@ import Testing
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         try await ConnectionWaitTests.until("the neighbour holds a transaction id") {
-            try Psql.run(url: neighbour, "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND query LIKE '%pg_sleep(60)%'")
+            try await Psql.run(url: neighbour, "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND query LIKE '%pg_sleep(60)%'")
                 .1.hasPrefix("1")
         }
         let id = try await post(db, "after the neighbour began")
@@ -89,7 +89,7 @@ import Testing
             let refused = try await HTTP.request("GET", base + "/v1/events?\(bad)", key: db.admin)
             #expect(refused.0 == 422 && refused.1["detail"]?.stringValue != nil, "\(bad)")
         }
-        let reviewer = try LoupeBinary.createKey(name: "r", role: "reviewer", environment: db.environment)
+        let reviewer = try await LoupeBinary.createKey(name: "r", role: "reviewer", environment: db.environment)
         #expect(try await HTTP.request("GET", base + "/v1/events", key: reviewer).0 == 403, "reviewers do not read the stream")
         _ = await db.server.terminate()
     }

@@ -80,7 +80,7 @@ import Testing
             _ = try await f.call(.post, "/v1/review/claim", as: .reviewer)
             // Make the decision's transaction fail inside PostgreSQL, after the item and outbox rows were written.
             let url = try await TestCluster.databaseURL(f.store.location)
-            let install = try Psql.run(url: url, """
+            let install = try await Psql.run(url: url, """
                 CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
                 CREATE TRIGGER refuse BEFORE INSERT ON examples FOR EACH ROW EXECUTE FUNCTION refuse();
                 """)
@@ -91,7 +91,7 @@ import Testing
             #expect(try await f.call(.get, "/v1/items/\(id)", as: .reviewer).json["status"] == "in_review")
             #expect(try await f.call(.get, "/v1/webhooks/\(hook.id)/deliveries").json["deliveries"] == [], "no outbox row survived the rollback")
 
-            _ = try Psql.run(url: url, "DROP TRIGGER refuse ON examples")
+            _ = try await Psql.run(url: url, "DROP TRIGGER refuse ON examples")
             #expect(try await f.call(.post, "/v1/items/\(id)/decision", as: .reviewer, json: ["action": "correct", "output": ["x": 2]]).status == 200)
             #expect(Set(try await receiver.accepted(2).map(\.event)) == ["item.decided", "item.corrected"])
             #expect(receiver.all.count == 2)
