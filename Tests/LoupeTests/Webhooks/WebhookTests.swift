@@ -50,7 +50,8 @@ import Testing
             try await f.defineTask("invoice", ["output_schema": ["type": "object"]])
             let hook = try await register(f, receiver, events: ["item.decided"])
             try await f.submit("invoice", input: "a", output: ["x": 1], confidence: 0.99)
-            let got = try await receiver.accepted(1)
+            // 60 s: the retries come within a second, but a loaded two-core run has held this process back for 20 s.
+            let got = try await receiver.accepted(1, timeout: 60)
             let all = receiver.all
             #expect(all.count == 3)
             #expect(Set(all.map(\.delivery)) == [got[0].delivery], "Loupe-Delivery is stable across retries")
