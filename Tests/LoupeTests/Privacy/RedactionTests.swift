@@ -35,6 +35,9 @@ import Testing
 
         // Every change reaches the WAL, flushed at commit, before any table file: the segments written since the
         // item arrived hold it (no CHECKPOINT: on a shared, loaded test cluster that stalled other tests' commits).
+        // The test cluster commits asynchronously: one synchronous commit flushes the WAL up to it, the item's included.
+        let flushed = try await Psql.run(url: url, "BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_current_xact_id(); COMMIT;")
+        #expect(flushed.0 == 0, "\(flushed.2)")
         let (_, directory, _) = try await Psql.run(url: url, "SELECT current_setting('data_directory')")
         let wal = directory.trimmingCharacters(in: .whitespacesAndNewlines) + "/pg_wal"
         let segments = try FileManager.default.contentsOfDirectory(atPath: wal).map { wal + "/" + $0 }.filter { path in
