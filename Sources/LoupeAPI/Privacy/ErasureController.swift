@@ -25,17 +25,10 @@ struct ErasureController {
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
         let erased = try await erasure.erase(.item(task: task, externalID: externalID), actor: context.actor, now: deps.clock.now(), limit: 1)
-        guard let id = try await erased.first.asyncOr({ try await erasure.find(task: task, externalID: externalID) }),
-              let item = try await deps.items.get(id) else {
+        let id = if let first = erased.first { first } else { try await erasure.find(task: task, externalID: externalID) }
+        guard let id, let item = try await deps.items.get(id) else {
             throw Problem.notFound("task \(task) has no item with external_id \(externalID)")
         }
         return .json(["erased": .bool(!erased.isEmpty), "item": item.json(revealingReviewers: true)])
-    }
-}
-
-private extension Optional {
-    func asyncOr(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
-        if let self { return self }
-        return try await fallback()
     }
 }

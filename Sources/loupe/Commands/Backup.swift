@@ -14,7 +14,7 @@ struct Backup: AsyncParsableCommand {
         let logger = Logs.make("loupe")
         let session = try await database.open(exclusive: false, logger: logger)
         defer { session.close() }
-        try Operator.report {
+        try await Operator.report {
             try DatabaseBackup.dump(session.location, to: Operator.absolute(out), logger: logger)
         }
         print("backup written to \(out)")
@@ -48,13 +48,6 @@ struct Restore: AsyncParsableCommand {
 enum Operator {
     static func report(_ body: () async throws -> Void) async throws {
         do { try await body() } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
-
-    static func report(_ body: () throws -> Void) throws {
-        do { try body() } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
