@@ -27,6 +27,10 @@ public struct APIDependencies: Sendable {
     /// Requests waiting for decisions, woken by the server's LISTEN connection.
     public var waiters = DecisionWaiters(capacity: 10_000)
     public var waiting = WaitingSettings()
+    /// Each task's example embeddings in memory, kept current by the server's LISTEN connection.
+    public var vectors = ExampleVectors(limitBytes: 1 << 30)
+    /// Few-shot search over `examples` and `vectors`.
+    public var exampleSearch: ExampleSearch { ExampleSearch(examples: examples, vectors: vectors) }
     /// Where webhooks and callbacks may go.
     public var destinations: DestinationPolicy { security.destinations }
 

@@ -29,6 +29,7 @@ public enum LoupeRouter {
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         InsightsController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)
+        ExampleSearchController(deps: deps).register(routes)
         ExportController(deps: deps).register(routes)
         WebhooksController(deps: deps).register(routes)
         CallbacksController(deps: deps).register(routes)

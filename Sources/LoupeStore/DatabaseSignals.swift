@@ -6,20 +6,23 @@ import ServiceLifecycle
 import Synchronization
 
 /// The server's one LISTEN connection: `loupe_deliveries` wakes the webhook dispatcher at commit time,
-/// `loupe_decided` (comma-separated item ids) wakes blocking waits on those items. Reconnects after
-/// failures; after any gap every waiter reads its item again, since notifications may have been missed.
+/// `loupe_decided` (comma-separated item ids) wakes blocking waits on those items, `loupe_examples` ("task id,id,…")
+/// tells the in-memory embedding indexes which examples to read again. Reconnects after failures; after any gap
+/// every waiter reads its item again and every index reloads, since notifications may have been missed.
 public final class DatabaseSignals: Service, Sendable {
     let location: DatabaseLocation
     let waiters: DecisionWaiters
+    let vectors: ExampleVectors
     let logger: Logger
     /// One element per burst of new deliveries (coalesced).
     public let deliveries: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
     private let stop = ListenStop()
 
-    public init(location: DatabaseLocation, waiters: DecisionWaiters, logger: Logger) {
+    public init(location: DatabaseLocation, waiters: DecisionWaiters, vectors: ExampleVectors, logger: Logger) {
         self.location = location
         self.waiters = waiters
+        self.vectors = vectors
         self.logger = logger
         (deliveries, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -35,16 +38,22 @@ public final class DatabaseSignals: Service, Sendable {
                         defer { self.stop.release() }
                         try await connection.listen(on: "loupe_deliveries") { deliveries in
                             try await connection.listen(on: "loupe_decided") { decided in
-                                // Catch up on anything committed while not listening.
-                                self.continuation.yield()
-                                self.waiters.recheckAll()
-                                try await withThrowingTaskGroup(of: Void.self) { group in
-                                    group.addTask { for try await _ in deliveries { self.continuation.yield() } }
-                                    group.addTask {
-                                        for try await note in decided { self.waiters.decided(Self.ids(note.payload)) }
+                                try await connection.listen(on: "loupe_examples") { examples in
+                                    // Catch up on anything committed while not listening.
+                                    self.continuation.yield()
+                                    self.waiters.recheckAll()
+                                    self.vectors.changedAll()
+                                    try await withThrowingTaskGroup(of: Void.self) { group in
+                                        group.addTask { for try await _ in deliveries { self.continuation.yield() } }
+                                        group.addTask {
+                                            for try await note in decided { self.waiters.decided(Self.ids(note.payload)) }
+                                        }
+                                        group.addTask {
+                                            for try await note in examples { Self.examplesChanged(note.payload, self.vectors) }
+                                        }
+                                        try await group.next()
+                                        group.cancelAll()
                                     }
-                                    try await group.next()
-                                    group.cancelAll()
                                 }
                             }
                         }
@@ -59,6 +68,14 @@ public final class DatabaseSignals: Service, Sendable {
             self.stop.shutDown()
         }
         continuation.finish()
+    }
+
+    /// "task id,id,…" or "task *".
+    static func examplesChanged(_ payload: String, _ vectors: ExampleVectors) {
+        let parts = payload.split(separator: " ", maxSplits: 1)
+        guard let task = parts.first.map(String.init) else { return }
+        let ids = parts.count == 2 && parts[1] != "*" ? Self.ids(String(parts[1])) : nil
+        vectors.changed(task: task, ids: ids)
     }
 
     static func ids(_ payload: String) -> [UUID] {

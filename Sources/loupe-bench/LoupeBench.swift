@@ -16,8 +16,10 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Examples for the few-shot query scenario.") var examples = 100_000
     @Option(help: "Decided rows for the export scenario.") var exportRows = 1_000_000
     @Option(help: "Concurrent blocking waits for the waits scenario.") var waiters = 2000
-    @Option(help: "Scenarios to run: intake, claim, feedback, patterns, overload, waits.")
-    var only: [String] = ["intake", "claim", "feedback", "patterns", "overload", "waits"]
+    @Option(help: "Embedding dimensions for the retrieval scenario's examples.") var dimensions = 384
+    @Option(help: "The labelled retrieval set (made by its make_fixture.py).") var retrievalFixture = "Tests/Fixtures/retrieval/retrieval.json"
+    @Option(help: "Scenarios to run: intake, claim, feedback, retrieval, patterns, overload, waits.")
+    var only: [String] = ["intake", "claim", "feedback", "retrieval", "patterns", "overload", "waits"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -46,6 +48,10 @@ struct LoupeBench: AsyncParsableCommand {
             }
             if only.contains("feedback") {
                 try await FeedbackScenarios(servers: servers, setup: setup, examples: examples, exportRows: exportRows).run(into: report)
+            }
+            if only.contains("retrieval") {
+                try await RetrievalScenarios(servers: servers, setup: setup, examples: examples, dimensions: dimensions,
+                                             fixture: retrievalFixture).run(into: report)
             }
             report.row("peak RSS of the loupe serve process over the whole run", servers.loupe.peakRSSMiB, unit: "MiB", limit: 150,
                        target: "< 150 MiB")

@@ -72,6 +72,7 @@ struct ItemsController {
         guard let task = try await catalog.task(named: submission.task) else {
             throw Problem.invalid(field: "task", "unknown task '\(submission.task)'; define it first with PUT /v1/tasks/\(submission.task)")
         }
+        try submission.embedding?.check(for: task.definition)
         let id = UUIDv7.make(at: now)
         let routing = Routing.route(submission, id: id, task: task)
         // Routed on what the model said; stored without what the task redacts.

@@ -1,3 +1,4 @@
+import LoupeDomain
 import LoupeJSON
 
 /// Request and response bodies of the OpenAPI document, as strict as the server: request objects reject
@@ -8,6 +9,10 @@ extension OpenAPI {
     /// Field scores by JSON Pointer into the output ("/total"), each 0…1.
     static let pointerScores: JSONValue = ["type": ["object", "null"], "propertyNames": ["pattern": "^(/([^~\\u0000]|~[01])*)*$"],
                                            "additionalProperties": score]
+    /// An embedding: finite numbers a float32 holds; its length is the task's `embedding_dimensions` (422 otherwise).
+    static let embedding: JSONValue = ["type": ["array", "null"], "minItems": 1, "maxItems": .int(Embedding.maxDimensions),
+                                       "items": ["type": "number", "minimum": -3.0e38, "maximum": 3.0e38],
+                                       "description": "the input's embedding from the caller's model; exactly the task's embedding_dimensions numbers"]
 
     static let requestSchemas: JSONObject = [
         "JSON": ["description": "any JSON value (no NUL in strings; numbers below 1e1000 in magnitude)", "anyOf": [
@@ -34,6 +39,10 @@ extension OpenAPI {
                        "description": "JSON pointers into the submission whose values are stored as \"[redacted]\" ('*' matches every element)"],
             "retention_days": ["type": ["integer", "null"], "minimum": 1, "maximum": 36500,
                                "description": "decided items lose their content this many days after the decision; null: kept"],
+            "text_search_config": ["type": ["string", "null"], "enum": .array(TextSearchConfig.all.map { .string($0) } + [.null]),
+                                   "default": "english", "description": "the language of the inputs, for few-shot search by text (PostgreSQL text search configuration)"],
+            "embedding_dimensions": ["type": ["integer", "null"], "minimum": 1, "maximum": .int(Embedding.maxDimensions),
+                                     "description": "length of the embeddings intake accepts; null: none"],
         ]],
         "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "additionalProperties": false, "properties": [
             "task": taskName, "external_id": text(max: 256, nullable: true),
@@ -47,6 +56,7 @@ extension OpenAPI {
                              "description": "item.decided for this item is also POSTed here, signed with the submitting key's callback secret; internal addresses are refused unless allowed"],
             "deadline_seconds": ["allOf": [deadlineSeconds], "description": "seconds until a queued item is decided or escalated by on_deadline (default: the task's)"],
             "on_deadline": ["allOf": [optionalDeadlineAction], "description": "reject, approve (never an output the schema refused) or escalate; default: the task's"],
+            "embedding": embedding,
         ]],
         "BatchInput": ["type": "object", "required": ["items"], "additionalProperties": false, "properties": [
             "items": ["type": "array", "maxItems": 1000, "items": ["allOf": [ref("JSON")],
@@ -60,6 +70,13 @@ extension OpenAPI {
             "output": ["allOf": [ref("JSON")],
                        "description": "the corrected output: required with action correct (422 without), refused with the others; must satisfy the task schema"],
             "reason": text(max: 2000, nullable: true),
+        ]],
+        "ExampleSearch": ["type": "object", "additionalProperties": false, "properties": [
+            "query": ["type": ["string", "null"], "maxLength": 4000, "pattern": "^[^\\u0000]*$", "description": "text to match (words, stems and trigrams)"],
+            "embedding": embedding,
+            "k": ["type": ["integer", "null"], "minimum": 1, "maximum": 50, "default": 5],
+            "max_chars": ["type": ["integer", "null"], "minimum": 1, "maximum": 10_000_000, "description": "cap on the examples' total JSON size"],
+            "format": ["type": ["string", "null"], "enum": ["plain", "chat", .null], "default": "plain"],
         ]],
         "ExamplePatch": ["type": "object", "required": ["enabled"], "additionalProperties": false, "properties": ["enabled": ["type": "boolean"]]],
         "WebhookInput": ["type": "object", "required": ["url", "events"], "additionalProperties": false, "properties": [

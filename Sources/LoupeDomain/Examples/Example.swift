@@ -18,9 +18,12 @@ public struct Example: Sendable {
     public let createdAt: Date
     /// Trigram similarity to the query (0…1), when there was one.
     public let score: Double?
+    /// The share (0…1) of the query's word weight (inverse document frequency) the example holds, when there was a query.
+    public let textCoverage: Double?
 
     public init(id: UUID, task: String, sourceItem: UUID, input: JSONValue, inputText: String, output: JSONValue, kind: String,
-                promptVersion: String?, model: String?, reviewer: String, enabled: Bool, createdAt: Date, score: Double?) {
+                promptVersion: String?, model: String?, reviewer: String, enabled: Bool, createdAt: Date, score: Double?,
+                textCoverage: Double? = nil) {
         self.id = id
         self.task = task
         self.sourceItem = sourceItem
@@ -34,6 +37,7 @@ public struct Example: Sendable {
         self.enabled = enabled
         self.createdAt = createdAt
         self.score = score
+        self.textCoverage = textCoverage
     }
 
     /// The full record, for curation.
@@ -48,9 +52,15 @@ public struct Example: Sendable {
 
 /// Stored examples: similarity candidates, recency, curation.
 public protocol ExampleRepository: Sendable {
-    /// Up to `limit` enabled examples nearest to `query` (trigram similarity), nearest first; fewer than
-    /// `atLeast` only when the task has no more.
-    func nearest(task: String, query: String, limit: Int, atLeast: Int) async throws -> [Example]
+    /// Up to `limit` enabled examples nearest to `query` (words in the task's language, and trigrams), nearest
+    /// first; fewer than `atLeast` only when the task has no more.
+    /// Examples in `also` are returned too (ranked wherever they fall), so a hybrid search knows their text coverage.
+    func nearest(task: String, query: String, limit: Int, atLeast: Int, also: [UUID]) async throws -> [Example]
+    /// The enabled examples among `ids`, in no particular order.
+    func get(ids: [UUID]) async throws -> [Example]
+    /// One page (by id, after `after`) of the embeddings of enabled examples of `task` that have one (only those in
+    /// `ids`, if given).
+    func embeddings(task: String, ids: [UUID]?, after: UUID?, limit: Int) async throws -> [(id: UUID, embedding: Embedding)]
     func recent(task: String, limit: Int) async throws -> [Example]
     func list(task: String, after: UUID?, limit: Int) async throws -> [Example]
     /// nil when there is no such example.

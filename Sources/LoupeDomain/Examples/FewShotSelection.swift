@@ -1,6 +1,6 @@
 import LoupeJSON
 
-/// Picks k examples from similarity-ranked candidates so that near-duplicates do not fill every place,
+/// Picks k examples from candidates ranked most relevant first so that near-duplicates do not fill every place,
 /// then trims to a character budget.
 ///
 /// Plain MMR mixes relevance and redundancy on one scale, and inputs that share a template (every invoice says
@@ -8,12 +8,11 @@ import LoupeJSON
 /// candidates are taken in order of relevance, and one that is a near-duplicate of an example already taken
 /// (trigram similarity ≥ `duplicateSimilarity`) waits until every other candidate has had its turn.
 public enum FewShotSelection {
-    public static func select(_ candidates: [Example], k: Int, duplicateSimilarity: Double = 0.8, maxChars: Int? = nil) -> [Example] {
-        let ranked = candidates.sorted { ($0.score ?? 0) > ($1.score ?? 0) }
+    public static func select(_ candidates: [Example], k: Int, duplicateSimilarity: Double = 0.9, maxChars: Int? = nil) -> [Example] {
         var chosen: [Example] = []
         var chosenGrams: [Set<String>] = []
         var deferred: [Example] = []
-        for candidate in ranked where chosen.count < k {
+        for candidate in candidates where chosen.count < k {
             let grams = Trigrams.of(candidate.inputText)
             if chosenGrams.contains(where: { Trigrams.similarity(grams, $0) >= duplicateSimilarity }) {
                 deferred.append(candidate)

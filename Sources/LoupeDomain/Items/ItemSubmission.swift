@@ -18,10 +18,12 @@ public struct ItemSubmission: Sendable {
     /// Seconds until a queued item is decided or escalated by `onDeadline` (nil: the task's default).
     public var deadlineSeconds: Int?
     public var onDeadline: DeadlineAction?
+    /// The input's embedding from the caller's own model, for few-shot search by meaning (the task fixes its length).
+    public var embedding: Embedding?
 
     static let fields: Set<String> = [
         "task", "external_id", "input", "output", "confidence", "field_confidence", "model", "prompt_version",
-        "metadata", "priority", "callback_url", "deadline_seconds", "on_deadline",
+        "metadata", "priority", "callback_url", "deadline_seconds", "on_deadline", "embedding",
     ]
 
     /// Parses one intake object; `field` prefixes names in errors (e.g. "items[3]").
@@ -46,12 +48,14 @@ public struct ItemSubmission: Sendable {
         if let url = callbackURL, let refusal = destinations.check(url: url) { r.error("callback_url", refusal) }
         let deadline = r.integer("deadline_seconds", in: ItemDeadline.range)
         let onDeadline = r.choice("on_deadline", DeadlineAction.self)
+        let embedding = Embedding.read("embedding", from: &r)
         guard r.errors.isEmpty, let task, let input, let output, let confidence else { throw Problem.invalid(r.errors) }
         var submission = ItemSubmission(task: task, externalID: externalID, input: input, output: output, confidence: confidence,
                                         fieldConfidence: fieldConfidence, model: model, promptVersion: promptVersion,
                                         metadata: metadata, priority: priority, callbackURL: callbackURL)
         submission.deadlineSeconds = deadline
         submission.onDeadline = onDeadline
+        submission.embedding = embedding
         return submission
     }
 }

@@ -26,6 +26,10 @@ public struct TaskDefinition: Sendable, Equatable {
     public var redact = Redaction(pointers: [])
     /// Decided items lose their content this many days after the decision (nil: kept).
     public var retentionDays: Int?
+    /// The PostgreSQL text search configuration inputs are written in: stemming and stop words for few-shot search.
+    public var textSearchConfig = TextSearchConfig.default
+    /// Length of the embeddings intake accepts (nil: the task takes none).
+    public var embeddingDimensions: Int?
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -59,7 +63,8 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
-                          "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days"])
+                          "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days",
+                          "text_search_config", "embedding_dimensions"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -81,6 +86,11 @@ public struct TaskDefinition: Sendable, Equatable {
         let onDeadline = r.choice("on_deadline", DeadlineAction.self) ?? .reject
         let redact = Redaction.parse(r.value("redact", required: false), field: "redact", into: &r)
         let retention = r.integer("retention_days", in: 1...36_500)
+        let textConfig = r.string("text_search_config", maxLength: 64) ?? TextSearchConfig.default
+        if !TextSearchConfig.all.contains(textConfig) {
+            r.error("text_search_config", "must be one of PostgreSQL's configurations: \(TextSearchConfig.all.joined(separator: ", "))")
+        }
+        let dimensions = r.integer("embedding_dimensions", in: 1...Embedding.maxDimensions)
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
@@ -89,6 +99,8 @@ public struct TaskDefinition: Sendable, Equatable {
         task.onDeadline = onDeadline
         task.redact = redact
         task.retentionDays = retention
+        task.textSearchConfig = textConfig
+        task.embeddingDimensions = dimensions
         return task
     }
 
@@ -102,6 +114,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "approvals_as_examples": .bool(approvalsAsExamples), "max_leases": .int(maxLeases),
             "deadline_seconds": deadlineSeconds.map { .int($0) } ?? .null, "on_deadline": .string(onDeadline.rawValue),
             "redact": .array(redact.pointers.map { .string($0) }), "retention_days": retentionDays.map { .int($0) } ?? .null,
+            "text_search_config": .string(textSearchConfig), "embedding_dimensions": embeddingDimensions.map { .int($0) } ?? .null,
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

@@ -24,6 +24,8 @@ public struct ServeConfiguration: Sendable {
     /// Blocking waits and event streams.
     public var waiting = WaitingSettings()
     public var maxWaiters = 10_000
+    /// Memory all in-memory embedding indexes may hold together (LOUPE_EMBEDDING_MEMORY_MB).
+    public var embeddingMemoryBytes = 1 << 30
     /// How long the event log keeps events (at least 24 h is promised).
     public var eventRetention: Duration = .seconds(72 * 3600)
     public var deadlineInterval: Duration = .seconds(1)
@@ -45,7 +47,8 @@ public struct ServeConfiguration: Sendable {
 /// Composes store, router and services into the Loupe application.
 public enum LoupeApplication {
     public static func dependencies(store: PostgresStore, configuration: ServeConfiguration, clock: any LoupeClock = SystemClock(),
-                                    waiters: DecisionWaiters = DecisionWaiters(capacity: 10_000)) -> APIDependencies {
+                                    waiters: DecisionWaiters = DecisionWaiters(capacity: 10_000),
+                                    vectors: ExampleVectors? = nil) -> APIDependencies {
         var deps = APIDependencies(
             tasks: store.tasks, items: store.items, keys: store.keys, review: store.review, users: store.users, insights: store.insights,
             examples: store.examples, export: store.export, webhooks: store.webhooks,
@@ -58,6 +61,7 @@ public enum LoupeApplication {
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting
+        deps.vectors = vectors ?? ExampleVectors(limitBytes: configuration.embeddingMemoryBytes)
         return deps
     }
 
@@ -66,8 +70,10 @@ public enum LoupeApplication {
                              logger: Logger,
                              traced: @Sendable (String, any Service) -> any Service = { $1 }) -> some ApplicationProtocol {
         let waiters = DecisionWaiters(capacity: configuration.maxWaiters)
-        let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock, waiters: waiters))
-        let signals = DatabaseSignals(location: store.location, waiters: waiters, logger: logger)
+        let vectors = ExampleVectors(limitBytes: configuration.embeddingMemoryBytes)
+        let router = LoupeRouter.build(dependencies(store: store, configuration: configuration, clock: clock, waiters: waiters,
+                                                    vectors: vectors))
+        let signals = DatabaseSignals(location: store.location, waiters: waiters, vectors: vectors, logger: logger)
         var webhookSettings = configuration.webhooks
         if webhookSettings.destinations == nil { webhookSettings.destinations = configuration.security.destinations }
         return Application(

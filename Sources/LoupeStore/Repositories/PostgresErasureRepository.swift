@@ -52,7 +52,7 @@ public struct PostgresErasureRepository: ErasureRepository {
     static let erasing = """
         , erased AS (
             UPDATE items i SET input = 'null'::jsonb, output = 'null'::jsonb, final_output = NULL, metadata = NULL,
-                   decision_reason = NULL, callback_url = NULL, erased_at = p.at, updated_at = p.at,
+                   decision_reason = NULL, callback_url = NULL, embedding = NULL, erased_at = p.at, updated_at = p.at,
                    -- An undecided item leaves the queue: nobody can review content that is gone.
                    queue_state = CASE WHEN i.queue_state IN ('waiting', 'leased') THEN 'done' ELSE i.queue_state END,
                    lease_expires_at = NULL, deadline_at = NULL, on_deadline = NULL

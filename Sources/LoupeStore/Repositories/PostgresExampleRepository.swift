@@ -4,7 +4,7 @@ import LoupeJSON
 import Logging
 import PostgresNIO
 
-/// Few-shot examples; nearest-first narrows by rare words (GIN) and ranks by pg_trgm similarity.
+/// Few-shot examples; nearest-first narrows by rare lexemes (GIN) and ranks by BM25 fused with pg_trgm similarity.
 public struct PostgresExampleRepository: ExampleRepository {
     let client: GatedPool
     let logger: Logger
@@ -13,51 +13,44 @@ public struct PostgresExampleRepository: ExampleRepository {
         id, task, source_item, input::text AS input, input_text, output::text AS output, kind, prompt_version, model,
         reviewer, enabled, created_at
         """
+    /// The columns `fetch` decodes beside `columns`, for queries that rank nothing.
+    static let unranked = "NULL::float8 AS score, NULL::float8 AS text_coverage"
 
     /// Postings the rare-word step may read. Each costs a heap visit and a similarity, so this bounds the
     /// query's time; a word beyond it is too common to narrow anything down anyway.
     static let postingBudget = 1000
 
-    /// The query's rarest words (by how many examples hold them, up to `postingBudget` postings in all)
-    /// pick candidates through the GIN index, and trigram similarity ranks them. Only when that finds
-    /// fewer than `atLeast` does it fall back to the exact but slower KNN scan of the trigram GiST index.
-    public func nearest(task: String, query: String, limit: Int, atLeast: Int) async throws -> [Example] {
-        let candidates = try await fetch("""
-            WITH words AS (
-                SELECT DISTINCT term FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, \(query)))) AS term
-            ), ranked AS (
-                SELECT s.term, sum(s.df) OVER (ORDER BY s.df, s.term) AS postings
-                FROM example_terms s JOIN words USING (term) WHERE s.task = \(task)
-            ), chosen AS (
-                SELECT array_agg(term) AS terms FROM ranked WHERE postings <= \(Self.postingBudget)
-            )
-            SELECT \(unescaped: Self.columns), similarity(e.input_text, \(query)) AS score
-            FROM chosen, examples e
-            WHERE e.task = \(task) AND e.enabled AND e.terms && chosen.terms
-            ORDER BY score DESC, e.created_at DESC LIMIT \(limit)
+    public func get(ids: [UUID]) async throws -> [Example] {
+        try await fetch("""
+            SELECT \(unescaped: Self.columns), \(unescaped: Self.unranked) FROM examples
+            WHERE id = ANY(\(ids)) AND enabled
             """)
-        if candidates.count >= min(atLeast, limit) { return candidates }
-        let nearest = try await fetch("""
-            SELECT \(unescaped: Self.columns), similarity(input_text, \(query)) AS score
-            FROM examples WHERE task = \(task) AND enabled
-            ORDER BY input_text <-> \(query) LIMIT \(limit)
-            """)
-        let seen = Set(candidates.map(\.id))
-        return (candidates + nearest.filter { !seen.contains($0.id) })
-            .sorted { ($0.score ?? 0) > ($1.score ?? 0) }
-            .prefix(limit).map { $0 }
+    }
+
+    public func embeddings(task: String, ids: [UUID]?, after: UUID?, limit: Int) async throws -> [(id: UUID, embedding: Embedding)] {
+        let rows = try await client.query("""
+            SELECT id, embedding FROM examples
+            WHERE task = \(task) AND enabled AND embedding IS NOT NULL AND (\(ids)::uuid[] IS NULL OR id = ANY(\(ids)))
+                AND (\(after)::uuid IS NULL OR id > \(after))
+            ORDER BY id LIMIT \(limit)
+            """, logger: logger)
+        var page: [(id: UUID, embedding: Embedding)] = []
+        for try await (id, bytes) in rows.decode((UUID, ByteBuffer).self) {
+            if let embedding = Embedding(bytes: bytes.readableBytesView) { page.append((id, embedding)) }
+        }
+        return page
     }
 
     public func recent(task: String, limit: Int) async throws -> [Example] {
         try await fetch("""
-            SELECT \(unescaped: Self.columns), NULL::float8 AS score FROM examples
+            SELECT \(unescaped: Self.columns), \(unescaped: Self.unranked) FROM examples
             WHERE task = \(task) AND enabled ORDER BY created_at DESC LIMIT \(limit)
             """)
     }
 
     public func list(task: String, after: UUID?, limit: Int) async throws -> [Example] {
         try await fetch("""
-            SELECT \(unescaped: Self.columns), NULL::float8 AS score FROM examples
+            SELECT \(unescaped: Self.columns), \(unescaped: Self.unranked) FROM examples
             WHERE task = \(task) AND (\(after)::uuid IS NULL OR id > \(after)) ORDER BY id LIMIT \(limit)
             """)
     }
@@ -65,11 +58,11 @@ public struct PostgresExampleRepository: ExampleRepository {
     public func setEnabled(id: UUID, enabled: Bool) async throws -> Example? {
         try await fetch("""
             UPDATE examples SET enabled = \(enabled) WHERE id = \(id)
-            RETURNING \(unescaped: Self.columns), NULL::float8 AS score
+            RETURNING \(unescaped: Self.columns), \(unescaped: Self.unranked)
             """).first
     }
 
-    private func fetch(_ query: PostgresQuery) async throws -> [Example] {
+    func fetch(_ query: PostgresQuery) async throws -> [Example] {
         var result: [Example] = []
         for try await row in try await client.query(query, logger: logger) {
             let r = row.makeRandomAccess()
@@ -77,7 +70,8 @@ public struct PostgresExampleRepository: ExampleRepository {
                 id: try r.value("id"), task: try r.value("task"), sourceItem: try r.value("source_item"), input: try r.json("input"),
                 inputText: try r.value("input_text"), output: try r.json("output"), kind: try r.value("kind"),
                 promptVersion: try r.value("prompt_version"), model: try r.value("model"), reviewer: try r.value("reviewer"),
-                enabled: try r.value("enabled"), createdAt: try r.value("created_at"), score: try r.value("score", as: Double?.self)))
+                enabled: try r.value("enabled"), createdAt: try r.value("created_at"), score: try r.value("score", as: Double?.self),
+                textCoverage: try r.value("text_coverage", as: Double?.self)))
         }
         return result
     }

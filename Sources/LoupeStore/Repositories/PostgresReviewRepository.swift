@@ -113,16 +113,17 @@ public struct PostgresReviewRepository: ReviewRepository {
                 -- Every correction, and (if the task says so) every human approval of a pending item,
                 -- becomes a few-shot example in the same transaction; identical inputs keep the latest.
                 INSERT INTO examples (id, task, input, input_text, input_hash, output, kind, prompt_version, model,
-                                      source_item, reviewer, created_at)
+                                      source_item, reviewer, created_at, embedding, text_config)
                 SELECT \(UUIDv7.make(at: now)), d.task, d.input::jsonb, loupe_input_text(d.input::jsonb), md5(d.input::jsonb::text),
                        d.final_output::jsonb, CASE d.decision_action WHEN 'correct' THEN 'correction' ELSE 'approval' END,
-                       d.prompt_version, d.model, d.id, \(actor), \(now)
-                FROM decided d JOIN tasks t ON t.name = d.task
+                       d.prompt_version, d.model, d.id, \(actor), \(now), src.embedding, t.text_search_config::regconfig
+                FROM decided d JOIN tasks t ON t.name = d.task JOIN items src ON src.id = d.id
                 WHERE d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit)
                 ON CONFLICT (task, input_hash) DO UPDATE SET
                     output = EXCLUDED.output, kind = EXCLUDED.kind, prompt_version = EXCLUDED.prompt_version,
                     model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
-                    created_at = EXCLUDED.created_at, enabled = true
+                    created_at = EXCLUDED.created_at, enabled = true, embedding = EXCLUDED.embedding,
+                    text_config = EXCLUDED.text_config
             ), outbox AS (
                 -- item.decided for every decision, item.corrected for corrections (audit samples included); the
                 -- events trigger fans them out to webhooks and the item's callback.

@@ -20,6 +20,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).approvals_as_examples AS \(p)approvals_as_examples, \(a).max_leases AS \(p)max_leases,
         \(a).deadline_seconds AS \(p)deadline_seconds, \(a).on_deadline AS \(p)on_deadline,
         \(a).redact::text AS \(p)redact, \(a).retention_days AS \(p)retention_days,
+        \(a).text_search_config AS \(p)text_search_config, \(a).embedding_dimensions AS \(p)embedding_dimensions,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -30,27 +31,36 @@ public struct PostgresTaskRepository: TaskRepository {
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
                                approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline,
-                               redact, retention_days)
+                               redact, retention_days, text_search_config, embedding_dimensions)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
                     \(task.deadlineSeconds), \(task.onDeadline.rawValue),
-                    \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays))
+                    \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays),
+                    \(task.textSearchConfig), \(task.embeddingDimensions))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
                 instructions = EXCLUDED.instructions, lease_seconds = EXCLUDED.lease_seconds,
                 approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at,
                 max_leases = EXCLUDED.max_leases, deadline_seconds = EXCLUDED.deadline_seconds, on_deadline = EXCLUDED.on_deadline,
-                redact = EXCLUDED.redact, retention_days = EXCLUDED.retention_days
+                redact = EXCLUDED.redact, retention_days = EXCLUDED.retention_days,
+                text_search_config = EXCLUDED.text_search_config, embedding_dimensions = EXCLUDED.embedding_dimensions
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
+        var stored: (task: TaskDefinition, created: Bool)?
         for try await (createdAt, updatedAt, inserted) in rows.decode((Date, Date, Bool).self) {
-            var stored = task
-            stored.createdAt = createdAt
-            stored.updatedAt = updatedAt
-            return (stored, inserted)
+            var task = task
+            task.createdAt = createdAt
+            task.updatedAt = updatedAt
+            stored = (task, inserted)
         }
-        throw StoreError.configuration("upsert of task \(task.name) returned no row")
+        guard let stored else { throw StoreError.configuration("upsert of task \(task.name) returned no row") }
+        // Examples are searched in the language they were stored in: a changed language stems them anew.
+        try await client.query("""
+            UPDATE examples SET text_config = \(task.textSearchConfig)::regconfig
+            WHERE task = \(task.name) AND text_config <> \(task.textSearchConfig)::regconfig
+            """, logger: logger)
+        return stored
     }
 
     public func get(_ name: String) async throws -> TaskDefinition? {
@@ -87,6 +97,8 @@ public struct PostgresTaskRepository: TaskRepository {
         task.onDeadline = DeadlineAction(rawValue: try r.value(p + "on_deadline")) ?? .reject
         if case .array(let pointers) = try r.json(p + "redact") { task.redact = Redaction(pointers: pointers.compactMap(\.stringValue)) }
         task.retentionDays = try r.value(p + "retention_days")
+        task.textSearchConfig = try r.value(p + "text_search_config")
+        task.embeddingDimensions = try r.value(p + "embedding_dimensions")
         return task
     }
 }

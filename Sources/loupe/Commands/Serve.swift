@@ -40,6 +40,7 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_CONNECTIONS"].flatMap(Int.init), v > 0 { configuration.connections.maxConnections = v }
         if let v = env["LOUPE_STALL_TIMEOUT_S"].flatMap(Double.init), v > 0 { configuration.connections.stallTimeout = .milliseconds(Int64(v * 1000)) }
         if let v = env["LOUPE_MAX_WAITERS"].flatMap(Int.init), v > 0 { configuration.maxWaiters = v }
+        if let v = env["LOUPE_EMBEDDING_MEMORY_MB"].flatMap(Int.init), v > 0 { configuration.embeddingMemoryBytes = v << 20 }
         if let v = env["LOUPE_MAX_EVENT_STREAMS"].flatMap(Int.init), v > 0 { configuration.waiting.maxStreams = v }
         if let v = env["LOUPE_EVENT_RETENTION_HOURS"].flatMap(Double.init) { configuration.eventRetention = .seconds(max(24, v) * 3600) }
         if let v = env["LOUPE_DEADLINE_INTERVAL_MS"].flatMap(Int64.init), v > 0 { configuration.deadlineInterval = .milliseconds(v) }
