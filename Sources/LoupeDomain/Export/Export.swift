@@ -49,7 +49,7 @@ public enum ExportStream {
     public static let pageBytes = 128 << 10
 
     /// The columns of JSONL objects and CSV rows, in order.
-    public static let columns = ["item_id", "task", "input", "output", "final_output", "action", "confidence", "prompt_version",
+    public static let columns = ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
                                  "model", "reviewer", "decided_at"]
     public static let csvHeader: [UInt8] = Array((columns.joined(separator: ",") + "\r\n").utf8)
 

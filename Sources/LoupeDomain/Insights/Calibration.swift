@@ -56,6 +56,15 @@ public enum Calibration {
         return min(1, (centre + margin) / (1 + z2 / n))
     }
 
+    /// The Wilson score interval's lower bound.
+    public static func wilsonLower(p: Double, n: Int, z: Double = 1.96) -> Double {
+        guard n > 0 else { return 0 }
+        let n = Double(n), z2 = z * z
+        let centre = p + z2 / (2 * n)
+        let margin = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
+        return max(0, (centre - margin) / (1 + z2 / n))
+    }
+
     /// The lowest band edge whose Wilson upper bound on the error stays under `target`, with at least `minSample` verdicts.
     public static func suggest(_ bands: [ConfidenceBand], target: Double, minSample: Int) -> Suggestion? {
         for edge in 0...9 {

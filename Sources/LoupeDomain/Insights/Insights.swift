@@ -32,6 +32,9 @@ public protocol InsightsRepository: Sendable {
     func confidenceBands(task: String) async throws -> [ConfidenceBand]
     /// Per prompt version or model: items, auto-approve rate, correction rate among human verdicts.
     func breakdown(task: String, by column: BreakdownColumn) async throws -> [JSONValue]
+    /// Per field (`pointers` and every field a person changed) and band of the model's confidence in it: items
+    /// created in the window and human verdicts on them.
+    func fieldTallies(task: String, pointers: [String], filter: FieldFilter, now: Date) async throws -> [FieldTally]
 }
 
 /// The item columns stats can be broken down by.

@@ -42,6 +42,8 @@ public struct ItemRecord: Sendable {
         public var by: String
         public var at: Date
         public var reason: String?
+        /// RFC 6902 JSON Patch from the output to the final output ([] for an approval; nil without a final output).
+        public var changes: JSONValue?
         public init(action: String, by: String, at: Date, reason: String?) {
             self.action = action
             self.by = by
@@ -87,7 +89,8 @@ public struct ItemRecord: Sendable {
         func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         func who(_ actor: String?) -> JSONValue { opt(reveal ? actor : actor.map(ReviewerIdentity.shown)) }
         let decisionJSON: JSONValue = decision.map {
-            ["action": .string($0.action), "by": who($0.by), "at": .string(Timestamp.string($0.at)), "reason": opt($0.reason)]
+            ["action": .string($0.action), "by": who($0.by), "at": .string(Timestamp.string($0.at)), "reason": opt($0.reason),
+             "changes": $0.changes ?? .null]
         } ?? .null
         return [
             "id": .string(id.uuidString.lowercased()), "task": .string(task), "external_id": opt(externalID),

@@ -2,8 +2,27 @@ import LoupeJSON
 
 /// Whether a schema declares the field a JSON Pointer names, following `properties`, `items`,
 /// `prefixItems`, `additionalProperties` and `patternProperties` (any of them may hold it).
-enum SchemaPaths {
-    static func declares(_ schema: JSONValue, pointer: String) -> Bool {
+public enum SchemaPaths {
+    /// The leaf fields a schema declares, as pointers with `*` for array elements (`/lines/*/amount`), following
+    /// `properties` and `items` (at most 200 fields, 8 levels deep).
+    public static func leaves(_ schema: JSONValue) -> [String] {
+        var found: [String] = []
+        func walk(_ node: JSONValue, _ pointer: String, depth: Int) {
+            guard found.count < 200, depth < 8, case .object(let o) = node else { return }
+            if case .object(let properties) = o["properties"] ?? .null, !properties.isEmpty {
+                for (name, child) in properties { walk(child, JSONPointer.appending(pointer, name), depth: depth + 1) }
+            } else if let items = o["items"], case .object = items {
+                walk(items, pointer + "/*", depth: depth + 1)
+            } else if !pointer.isEmpty {
+                found.append(pointer)
+            }
+        }
+        walk(schema, "", depth: 0)
+        return found
+    }
+
+
+    public static func declares(_ schema: JSONValue, pointer: String) -> Bool {
         guard let tokens = JSONPointer.tokens(pointer) else { return false }
         return declares(schema, tokens[...], depth: 0)
     }

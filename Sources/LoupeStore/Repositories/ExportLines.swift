@@ -21,6 +21,7 @@ enum ExportLines {
     static let jsonl = """
         '{"item_id":"' || id::text || '","task":' || to_json(task)::text
         || ',"input":' || input::text || ',"output":' || output::text || ',"final_output":' || coalesce(final_output::text, 'null')
+        || ',"changes":' || coalesce(changes::text, 'null')
         || ',"action":' || to_json(decision_action)::text || ',"confidence":' || confidence::text
         || ',"prompt_version":' || \(string("prompt_version")) || ',"model":' || \(string("model"))
         || ',"reviewer":' || to_json(decided_by)::text || ',"decided_at":"' || \(decidedAt) || E'"}\\n'
@@ -36,7 +37,7 @@ enum ExportLines {
 
     static let csv = [
         "id::text", cell("task"), cell("input::text"), cell("output::text"), cell("coalesce(final_output::text, '')"),
-        "decision_action", "confidence::text", cell("coalesce(prompt_version, '')"), cell("coalesce(model, '')"),
+        cell("coalesce(changes::text, '')"), "decision_action", "confidence::text", cell("coalesce(prompt_version, '')"), cell("coalesce(model, '')"),
         cell("decided_by"), decidedAt,
     ].joined(separator: " || ',' || ") + #" || E'\r\n'"#
 

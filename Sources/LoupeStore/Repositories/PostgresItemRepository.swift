@@ -17,7 +17,7 @@ public struct PostgresItemRepository: ItemRepository {
         \(a).id, \(a).task, \(a).external_id, \(a).status, \(a).audit, \(a).priority, \(a).input::text AS input,
         \(a).output::text AS output, \(a).confidence, \(a).field_confidence::text AS field_confidence, \(a).model,
         \(a).prompt_version, \(a).metadata::text AS metadata, \(a).reasons::text AS reasons,
-        \(a).final_output::text AS final_output, \(a).decision_action, \(a).decided_by, \(a).decided_at,
+        \(a).final_output::text AS final_output, \(a).changes::text AS changes, \(a).decision_action, \(a).decided_by, \(a).decided_at,
         \(a).decision_reason, \(a).created_at, \(a).queue_state, \(a).lease_holder, \(a).lease_expires_at,
         \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at, \(a).erased_at
         """
@@ -117,6 +117,7 @@ public struct PostgresItemRepository: ItemRepository {
             decision = .init(action: action, by: try r.value("decided_by", as: String?.self) ?? "unknown",
                              at: try r.value("decided_at", as: Date?.self) ?? Date(timeIntervalSince1970: 0),
                              reason: try r.value("decision_reason"))
+            if case let changes = try r.json("changes"), changes != .null { decision?.changes = changes }
         }
         var item = ItemRecord(
             id: try r.value("id"), task: try r.value("task"), externalID: try r.value("external_id"),

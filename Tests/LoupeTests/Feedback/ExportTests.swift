@@ -32,12 +32,15 @@ import Testing
             let rows = reply.text.split(separator: "\n").map { (try? JSONParser.parse(String($0))) ?? .null }
             #expect(rows.count == 4, "auto-approvals are left out unless include_auto=true")
             let fields = Set(rows[0].objectValue?.keys ?? [])
-            #expect(fields == ["item_id", "task", "input", "output", "final_output", "action", "confidence", "prompt_version",
+            #expect(fields == ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
                                "model", "reviewer", "decided_at"])
             #expect(rows.map { $0["action"]?.stringValue ?? "" } == ["approve", "correct", "reject", "correct"])
             #expect(rows[0]["input"] == .string(Self.tricky))
             #expect(rows[1]["final_output"] == ["total": 2] && rows[1]["output"] == ["total": 1])
             #expect(rows[2]["final_output"] == .null)
+            // What the reviewer changed, as an RFC 6902 patch: nothing for an approval, none for a rejection.
+            #expect(rows[1]["changes"] == [["op": "replace", "path": "/total", "value": 2]])
+            #expect(rows[0]["changes"] == [] && rows[2]["changes"] == .null)
             #expect(rows[1]["reviewer"] == .string(f.actor(.reviewer)))
             // PostgreSQL writes the lines; times and numbers read exactly as the item API writes them.
             let item = try await f.call(.get, "/v1/items/\(rows[1]["item_id"]?.stringValue ?? "")", as: .analyst).json
@@ -75,13 +78,14 @@ import Testing
             let csv = try await f.call(.get, "/v1/export?task=invoice&format=csv", as: .analyst).text
             let parsed = try Self.parseWithPython(csv)
             #expect(parsed.count == 5)
-            #expect(parsed[0] == ["item_id", "task", "input", "output", "final_output", "action", "confidence", "prompt_version",
+            #expect(parsed[0] == ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
                                   "model", "reviewer", "decided_at"])
             #expect(try JSONParser.parse(parsed[1][2]) == .string(Self.tricky), "commas, quotes and newlines survive")
             #expect(try JSONParser.parse(parsed[1][3]) == ["note": .string(Self.tricky)])
             #expect(parsed[2][4] == #"{"total": 2}"#)
-            #expect(parsed[3][4] == "" && parsed[3][5] == "reject")
-            #expect(parsed.dropFirst().allSatisfy { $0.count == 11 })
+            #expect(parsed[3][4] == "" && parsed[3][6] == "reject")
+            #expect(try JSONParser.parse(parsed[2][5]) == [["op": "replace", "path": "/total", "value": 2]])
+            #expect(parsed.dropFirst().allSatisfy { $0.count == 12 })
         }
     }
 
