@@ -33,12 +33,14 @@ let package = Package(
         .target(name: "LoupeJSON", swiftSettings: swift6),
         // Regex search with bounded work: PCRE2 (Debian's libpcre2-dev) under match, depth and heap limits.
         .target(name: "CBoundedRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        // Int8 dot products for exact embedding search, vectorised by the C compiler (-O3 even in debug builds).
+        .target(name: "CVectorDot", cSettings: [.unsafeFlags(["-O3"])]),
         // A JSON Schema 2020-12 validator whose errors carry the instance pointer and keyword.
         .target(name: "JSONSchema", dependencies: ["LoupeJSON", "CBoundedRegex"], swiftSettings: swift6),
         // Pure domain: tasks, routing, roles, problems. No I/O.
         .target(
             name: "LoupeDomain",
-            dependencies: ["JSONSchema", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["JSONSchema", "CVectorDot", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swift6
         ),
         // PostgreSQL: embedded cluster, migrations, repositories. The only module importing PostgresNIO.

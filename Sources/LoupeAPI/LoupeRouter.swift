@@ -28,7 +28,7 @@ public enum LoupeRouter {
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         InsightsController(deps: deps).register(routes)
-        FieldsController(deps: deps).register(routes)
+        ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)
         ExampleSearchController(deps: deps).register(routes)
         ExportController(deps: deps).register(routes)

@@ -63,6 +63,9 @@ extension OpenAPI {
         "Stats": ["type": "object", "required": ["total", "by_status"], "properties": [
             "total": ["type": "integer", "minimum": 0], "by_status": ["type": "object", "additionalProperties": ["type": "integer"]]]],
         "Fields": list("fields", ["type": "object"], extra: ["target_error": ["type": "number"], "min_sample": ["type": "integer"]]),
+        "RiskCoverage": list("points", ["type": "object"], extra: ["recommended": ["type": ["object", "null"]], "why": ["type": "string"],
+                                                              "current_threshold": ["type": "number"], "target_error": ["type": "number"],
+                                                              "min_sample": ["type": "integer"]]),
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
         "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],

@@ -52,6 +52,12 @@ public struct Embedding: Sendable, Equatable {
         return out
     }
 
+    /// Reads stored little-endian float32s straight from memory; nil unless they are whole float32s.
+    public init?(littleEndian raw: UnsafeRawBufferPointer) {
+        guard raw.count % 4 == 0, !raw.isEmpty else { return nil }
+        values = (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+    }
+
     /// Reads stored bytes back; nil unless they are whole float32s.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count % 4 == 0, !bytes.isEmpty else { return nil }

@@ -43,12 +43,18 @@ public struct ExampleSearch: Sendable {
             let rows = Dictionary(try await examples.get(ids: near.map(\.id)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             hits = near.compactMap { n in rows[n.id].map { Hit(example: $0, score: n.cosine, cosine: n.cosine) } }
         case (let query?, let embedding?):
+            // Meaning (in memory) and words (in PostgreSQL) at once; then each side scores what only the other found.
             let dimensions = try dimensions(of: task, embedding)
-            let near = try await vectors.nearest(task: task.name, query: embedding, dimensions: dimensions, limit: max(50, k * 10),
-                                                 source: examples)
+            async let nearby = vectors.nearest(task: task.name, query: embedding, dimensions: dimensions, limit: max(50, k * 10),
+                                               source: examples)
+            async let worded = examples.nearest(task: task.name, query: query, limit: depth, atLeast: k, also: [])
+            let (near, text) = try await (nearby, worded)
             var cosines = Dictionary(near.map { ($0.id, $0.cosine) }, uniquingKeysWith: { a, _ in a })
-            let rows = try await examples.nearest(task: task.name, query: query, limit: depth, atLeast: k, also: near.map(\.id))
-            let unscored = rows.map(\.id).filter { cosines[$0] == nil }
+            let found = Set(text.map(\.id))
+            let unworded = near.map(\.id).filter { !found.contains($0) }
+            let rows = unworded.isEmpty ? text
+                : text + (try await examples.nearest(task: task.name, query: query, limit: 0, atLeast: 0, also: unworded))
+            let unscored = text.map(\.id).filter { cosines[$0] == nil }
             if !unscored.isEmpty {
                 cosines.merge(try await vectors.cosines(task: task.name, query: embedding, dimensions: dimensions, ids: unscored,
                                                         source: examples), uniquingKeysWith: { a, _ in a })

@@ -20,8 +20,8 @@ public struct FieldTally: Sendable, Equatable {
     }
 }
 
-/// What `GET /v1/tasks/{name}/fields` filters on.
-public struct FieldFilter: Sendable {
+/// What the threshold-science endpoints (fields, risk–coverage) filter on.
+public struct AnalyticsFilter: Sendable {
     public var promptVersion: String?
     public var model: String?
     public var days = 30

@@ -34,7 +34,9 @@ public protocol InsightsRepository: Sendable {
     func breakdown(task: String, by column: BreakdownColumn) async throws -> [JSONValue]
     /// Per field (`pointers` and every field a person changed) and band of the model's confidence in it: items
     /// created in the window and human verdicts on them.
-    func fieldTallies(task: String, pointers: [String], filter: FieldFilter, now: Date) async throws -> [FieldTally]
+    func fieldTallies(task: String, pointers: [String], filter: AnalyticsFilter, now: Date) async throws -> [FieldTally]
+    /// Items created in the window per confidence percentile, with their human verdicts weighted for risk–coverage.
+    func riskBuckets(task: String, filter: AnalyticsFilter, now: Date) async throws -> [RiskBucket]
 }
 
 /// The item columns stats can be broken down by.

@@ -28,6 +28,16 @@ public struct Routing: Sendable {
     public let reasons: [RoutingReason]
     /// An approved item also sampled into review to measure auto-approval's error rate.
     public let audit: Bool
+    /// The task's audit rate when an approved item was routed: the chance it had of being sampled, whose inverse
+    /// weighs its audit verdict in risk–coverage estimates (0 for pending items).
+    public var auditRate = 0.0
+
+    public init(status: ItemStatus, reasons: [RoutingReason], audit: Bool, auditRate: Double = 0) {
+        self.status = status
+        self.reasons = reasons
+        self.audit = audit
+        self.auditRate = auditRate
+    }
 
     /// Approved iff the output is schema-valid, `confidence >= threshold`, and every field threshold is met.
     public static func route(_ item: ItemSubmission, id: UUID, task: CompiledTask) -> Routing {
@@ -55,7 +65,7 @@ public struct Routing: Sendable {
         }
         let approved = reasons.isEmpty
         return Routing(status: approved ? .approved : .pending, reasons: reasons,
-                       audit: approved && isAuditSample(id: id, rate: t.auditRate))
+                       audit: approved && isAuditSample(id: id, rate: t.auditRate), auditRate: approved ? t.auditRate : 0)
     }
 
     /// Deterministic in the item id: the same item is always in or out of the sample.

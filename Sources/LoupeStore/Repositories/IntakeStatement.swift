@@ -11,7 +11,7 @@ struct IntakeStatement: PostgresPreparedStatement {
             INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                field_confidence, model, prompt_version, metadata, reasons, final_output,
                                decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url,
-                               callback_actor, deadline_at, on_deadline, embedding)
+                               callback_actor, deadline_at, on_deadline, embedding, audit_rate)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
                    output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
                    NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
@@ -22,13 +22,13 @@ struct IntakeStatement: PostgresPreparedStatement {
                    CASE WHEN status = 'approved' THEN $1::timestamptz END,
                    $1, $1, NULLIF(callback_url, ''), CASE WHEN callback_url <> '' THEN $2 END,
                    CASE WHEN deadline > 0 THEN $1::timestamptz + make_interval(secs => deadline) END, NULLIF(on_deadline, ''),
-                   decode(NULLIF(embedding, ''), 'base64')
+                   decode(NULLIF(embedding, ''), 'base64'), CASE WHEN status = 'approved' THEN audit_rate END
             FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[], $9::int8[], $10::text[],
                         $11::text[], $12::float8[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                        $19::int8[], $20::text[], $21::text[])
+                        $19::int8[], $20::text[], $21::text[], $22::float8[])
                  AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                       field_confidence, model, prompt_version, metadata, reasons, callback_url, deadline, on_deadline,
-                      embedding)
+                      embedding, audit_rate)
             ON CONFLICT (task, external_id) DO NOTHING
             RETURNING id, task, status, audit, reasons
         ), history AS (
@@ -62,14 +62,16 @@ struct IntakeStatement: PostgresPreparedStatement {
     let onDeadline: [String]
     /// Each item's embedding as base64 little-endian float32s ("" = none).
     let embeddings: [String]
+    /// The audit rate an approved item was sampled at (ignored for pending ones).
+    let auditRates: [Double]
 
     func makeBindings() throws -> PostgresBindings {
-        var b = PostgresBindings(capacity: 21)
+        var b = PostgresBindings(capacity: 22)
         b.append(now); b.append(actor); b.append(ids); b.append(tasks); b.append(externalIDs); b.append(statuses)
         b.append(audits); b.append(queued); b.append(priorities); b.append(inputs); b.append(outputs); b.append(confidences)
         b.append(fieldConfidences); b.append(models); b.append(promptVersions); b.append(metadata); b.append(reasons)
         b.append(callbacks); b.append(deadlines); b.append(onDeadline)
-        b.append(embeddings)
+        b.append(embeddings); b.append(auditRates)
         return b
     }
 

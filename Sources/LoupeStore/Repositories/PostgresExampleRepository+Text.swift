@@ -12,7 +12,7 @@ extension PostgresExampleRepository {
     /// the GIN index). Each is ranked twice, by BM25 over the query's terms (inverse document frequencies from
     /// `example_terms`; a term counts once per example, inputs being short) and by pg_trgm similarity, which catches
     /// typos and ids, and the two ranks are fused (reciprocal rank fusion, k = 60). Only when that finds fewer than
-    /// `atLeast` does it add the exact but slower KNN scan of the trigram GiST index.
+    /// `atLeast` does it add the exact but slower KNN scan of the trigram GiST index. With `limit` 0 it ranks only `also`.
     public func nearest(task: String, query: String, limit: Int, atLeast: Int, also: [UUID]) async throws -> [Example] {
         let candidates = try await fetch("""
             WITH cfg AS (
@@ -36,7 +36,7 @@ extension PostgresExampleRepository {
                        (SELECT coalesce(sum((chosen.idf ->> t)::float8), 0) FROM unnest(e.terms) AS t WHERE chosen.idf ? t) AS weight,
                        chosen.total
                 FROM chosen, examples e
-                WHERE e.task = \(task) AND e.enabled AND (e.terms && chosen.rare OR e.id = ANY(\(also)::uuid[]))
+                WHERE e.task = \(task) AND e.enabled AND ((\(limit) > 0 AND e.terms && chosen.rare) OR e.id = ANY(\(also)::uuid[]))
             ), ranked AS (
                 SELECT id, trigram, weight / total AS coverage,
                        weight * \(Self.k1 + 1) / (1 + \(Self.k1) * (1 - \(Self.b) + \(Self.b) * length / greatest(avg(length) OVER (), 1))) AS bm25

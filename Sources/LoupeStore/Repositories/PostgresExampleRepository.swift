@@ -36,7 +36,7 @@ public struct PostgresExampleRepository: ExampleRepository {
             """, logger: logger)
         var page: [(id: UUID, embedding: Embedding)] = []
         for try await (id, bytes) in rows.decode((UUID, ByteBuffer).self) {
-            if let embedding = Embedding(bytes: bytes.readableBytesView) { page.append((id, embedding)) }
+            if let embedding = bytes.withUnsafeReadableBytes({ Embedding(littleEndian: $0) }) { page.append((id, embedding)) }
         }
         return page
     }

@@ -5,7 +5,7 @@ import PostgresNIO
 /// Per-field error analytics from the stored `changes` patches.
 extension PostgresInsightsRepository {
     /// A change at `/lines/3/qty` counts against `/lines/*/qty`, and against every field under a path replaced whole.
-    public func fieldTallies(task: String, pointers: [String], filter: FieldFilter, now: Date) async throws -> [FieldTally] {
+    public func fieldTallies(task: String, pointers: [String], filter: AnalyticsFilter, now: Date) async throws -> [FieldTally] {
         let since = now.addingTimeInterval(-Double(filter.days) * 86_400)
         let rows = try await client.query("""
             WITH scope AS (

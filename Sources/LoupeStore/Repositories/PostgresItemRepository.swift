@@ -40,7 +40,8 @@ public struct PostgresItemRepository: ItemRepository {
             promptVersions: s.map { $0.promptVersion ?? "" }, metadata: s.map { $0.metadata?.sqlText ?? "" }, reasons: reasons,
             callbacks: s.map { $0.callbackURL ?? "" }, deadlines: items.map { $0.deadline?.seconds ?? 0 },
             onDeadline: items.map { $0.deadline?.action.rawValue ?? "" },
-            embeddings: s.map { $0.embedding.map { Data($0.bytes).base64EncodedString() } ?? "" })
+            embeddings: s.map { $0.embedding.map { Data($0.bytes).base64EncodedString() } ?? "" },
+            auditRates: items.map(\.routing.auditRate))
         let rows = try await client.execute(statement, logger: logger)
         var inserted = Set<UUID>()
         for try await id in rows { inserted.insert(id) }

@@ -70,10 +70,10 @@ actor TaskVectors {
                 var after: UUID?
                 // Pages keep the connection only briefly and let the ceiling stop a load early.
                 while true {
-                    let page = try await source.embeddings(task: task, ids: nil, after: after, limit: 4096)
+                    let page = try await source.embeddings(task: task, ids: nil, after: after, limit: 16_384)
                     for (id, embedding) in page { fresh.upsert(id, embedding) }
                     try budget.check(task, bytes: fresh.bytes, vectors: fresh.count, dimensions: dimensions)
-                    guard page.count == 4096, let last = page.last else { break }
+                    guard page.count == 16_384, let last = page.last else { break }
                     after = last.id
                 }
                 try budget.check(task, bytes: fresh.bytes, vectors: fresh.count, dimensions: dimensions)

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// Threshold science: which fields the model gets wrong (`GET …/fields`), and what each threshold would
+/// auto-approve at what error (`GET …/risk-coverage`).
+struct ThresholdController {
+    let deps: APIDependencies
+
+    func register(_ routes: RouteRegistrar) {
+        routes.add(.get, "/v1/tasks/{name}/fields", roles: [.analyst], fields)
+        routes.add(.get, "/v1/tasks/{name}/risk-coverage", roles: [.analyst], riskCoverage)
+    }
+
+    @Sendable func riskCoverage(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let (task, filter, target) = try await parse(request, context)
+        let buckets = try await deps.insights.riskBuckets(task: task.name, filter: filter, now: deps.clock.now())
+        return .json(RiskCoverage.json(buckets, target: target, minSample: InsightsController.minSample, current: task.threshold))
+    }
+
+    @Sendable func fields(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let (task, filter, target) = try await parse(request, context)
+        let tallies = try await deps.insights.fieldTallies(task: task.name, pointers: SchemaPaths.leaves(task.outputSchema), filter: filter,
+                                                           now: deps.clock.now())
+        return .json(FieldAnalytics.json(tallies, target: target, minSample: InsightsController.minSample))
+    }
+
+    /// The task, `days` / `prompt_version` / `model`, and `target_error` (default 0.02); 422 naming each bad one.
+    private func parse(_ request: Request, _ context: LoupeRequestContext) async throws -> (TaskDefinition, AnalyticsFilter, Double) {
+        let name = context.parameters.get("name") ?? ""
+        guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
+        let q = request.uri.queryParameters
+        var filter = AnalyticsFilter()
+        var errors: [Problem.FieldError] = []
+        if let d = q["days"] {
+            if let days = Int(d), (1...366).contains(days) { filter.days = days } else {
+                errors.append(.init(field: "days", message: "must be a whole number from 1 to 366"))
+            }
+        }
+        for (field, keyPath) in [("prompt_version", \AnalyticsFilter.promptVersion), ("model", \AnalyticsFilter.model)] {
+            guard let value = q[Substring(field)].map(String.init) else { continue }
+            if value.isEmpty || value.count > 200 || value.utf8.contains(0) {
+                errors.append(.init(field: field, message: "must be 1–200 characters"))
+            } else { filter[keyPath: keyPath] = value }
+        }
+        var target = 0.02
+        if let t = q["target_error"] {
+            if let value = Double(t), value > 0, value < 1 { target = value } else {
+                errors.append(.init(field: "target_error", message: "must be a number between 0 and 1, e.g. 0.02"))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        return (task, filter, target)
+    }
+}
