@@ -5,8 +5,10 @@
 -- The patch from a to b: objects key by key (removals, then additions and changes, keys in order), arrays index by
 -- index (changes in place, then removals from the end, then additions), anything else replaced whole. Equal JSON
 -- values (key order ignored, numbers by value: jsonb's own equality) give [].
+-- It calls itself: `SET search_path FROM CURRENT` keeps its own schema in reach when pg_restore runs with an empty
+-- search_path (restoring the generated column below calls it).
 CREATE FUNCTION loupe_json_patch(a jsonb, b jsonb, path text DEFAULT '') RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
 DECLARE
     ops jsonb := '[]';
     k text;

@@ -3,14 +3,27 @@ import Hummingbird
 import LoupeDomain
 import LoupeJSON
 
-/// Threshold science: which fields the model gets wrong (`GET …/fields`), and what each threshold would
-/// auto-approve at what error (`GET …/risk-coverage`).
+/// Threshold science: which fields the model gets wrong (`GET …/fields`), what each threshold would auto-approve at
+/// what error (`GET …/risk-coverage`), and how recent items would have gone under other thresholds (`POST …/what-if`).
 struct ThresholdController {
     let deps: APIDependencies
 
     func register(_ routes: RouteRegistrar) {
         routes.add(.get, "/v1/tasks/{name}/fields", roles: [.analyst], fields)
         routes.add(.get, "/v1/tasks/{name}/risk-coverage", roles: [.analyst], riskCoverage)
+        routes.add(.post, "/v1/tasks/{name}/what-if", roles: [.analyst], whatIf)
+    }
+
+    @Sendable func whatIf(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        var request = request
+        let name = context.parameters.get("name") ?? ""
+        guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
+        let candidate = try WhatIfRequest.parse(try await request.jsonBody(limit: 65_536, maxDepth: 4), task: task)
+        let outcome = try await deps.insights.whatIf(task: name, request: candidate, now: deps.clock.now())
+        guard case .object(var body) = outcome.json else { return .json(outcome.json) }
+        body["threshold"] = .double(candidate.threshold)
+        body["days"] = .int(candidate.days)
+        return .json(.object(body))
     }
 
     @Sendable func riskCoverage(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

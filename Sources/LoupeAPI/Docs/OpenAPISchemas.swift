@@ -78,6 +78,11 @@ extension OpenAPI {
             "max_chars": ["type": ["integer", "null"], "minimum": 1, "maximum": 10_000_000, "description": "cap on the examples' total JSON size"],
             "format": ["type": ["string", "null"], "enum": ["plain", "chat", .null], "default": "plain"],
         ]],
+        "WhatIf": ["type": "object", "additionalProperties": false, "properties": [
+            "threshold": ["type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "default: the task's"],
+            "field_thresholds": pointerScores,
+            "days": ["type": ["integer", "null"], "minimum": 1, "maximum": 366, "default": 30],
+        ]],
         "ExamplePatch": ["type": "object", "required": ["enabled"], "additionalProperties": false, "properties": ["enabled": ["type": "boolean"]]],
         "WebhookInput": ["type": "object", "required": ["url", "events"], "additionalProperties": false, "properties": [
             "url": ["type": "string", "format": "uri", "maxLength": 2000,

@@ -37,6 +37,8 @@ public protocol InsightsRepository: Sendable {
     func fieldTallies(task: String, pointers: [String], filter: AnalyticsFilter, now: Date) async throws -> [FieldTally]
     /// Items created in the window per confidence percentile, with their human verdicts weighted for risk–coverage.
     func riskBuckets(task: String, filter: AnalyticsFilter, now: Date) async throws -> [RiskBucket]
+    /// Replays `request`'s thresholds over the items of `task` created in its window.
+    func whatIf(task: String, request: WhatIfRequest, now: Date) async throws -> WhatIfOutcome
 }
 
 /// The item columns stats can be broken down by.

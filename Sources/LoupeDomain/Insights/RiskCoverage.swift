@@ -56,7 +56,7 @@ public enum RiskCoverage {
     }
 
     /// Wilson's interval at a fractional sample size.
-    static func wilson(_ p: Double, _ n: Double, lower: Bool, z: Double = 1.96) -> Double {
+    public static func wilson(_ p: Double, _ n: Double, lower: Bool, z: Double = 1.96) -> Double {
         let z2 = z * z
         let centre = p + z2 / (2 * n)
         let margin = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
