@@ -18,8 +18,9 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Concurrent blocking waits for the waits scenario.") var waiters = 2000
     @Option(help: "Embedding dimensions for the retrieval scenario's examples.") var dimensions = 384
     @Option(help: "The labelled retrieval set (made by its make_fixture.py).") var retrievalFixture = "Tests/Fixtures/retrieval/retrieval.json"
-    @Option(help: "Scenarios to run: intake, claim, feedback, retrieval, patterns, overload, waits.")
-    var only: [String] = ["intake", "claim", "feedback", "retrieval", "patterns", "overload", "waits"]
+    @Option(help: "Decided items for the threshold-science scenario.") var decided = 1_000_000
+    @Option(help: "Scenarios to run: intake, claim, feedback, retrieval, thresholds, patterns, overload, waits.")
+    var only: [String] = ["intake", "claim", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -52,6 +53,9 @@ struct LoupeBench: AsyncParsableCommand {
             if only.contains("retrieval") {
                 try await RetrievalScenarios(servers: servers, setup: setup, examples: examples, dimensions: dimensions,
                                              fixture: retrievalFixture).run(into: report)
+            }
+            if only.contains("thresholds") {
+                try await ThresholdScenarios(servers: servers, setup: setup, rows: decided).run(into: report)
             }
             report.row("peak RSS of the loupe serve process over the whole run", servers.loupe.peakRSSMiB, unit: "MiB", limit: 150,
                        target: "< 150 MiB")
