@@ -81,3 +81,32 @@ export function reliability({ title, bands, width = 560, height = 240 }) {
   }
   return root;
 }
+
+/// Risk–coverage: per threshold, the share auto-approved (coverage) and the estimated error with its 95% band,
+/// today's threshold and the recommended one marked.
+export function riskCoverage({ title, points, current, recommended, width = 560, height = 240 }) {
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  root.append(svg('title', {}, title));
+  const left = 40, right = 10, top = 10, bottom = 42, w = width - left - right, hgt = height - top - bottom;
+  const x = (t) => left + ((t - 0.5) / 0.5) * w, y = (p) => top + (1 - p) * hgt;
+  root.append(svg('rect', { x: left, y: top, width: w, height: hgt, fill: 'none', stroke: '#d0d7de' }));
+  for (const t of [0, 0.5, 1]) root.append(svg('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'axis' }, `${t * 100}%`));
+  for (const t of [0.5, 0.75, 1]) root.append(svg('text', { x: x(t), y: top + hgt + 14, 'text-anchor': 'middle', class: 'axis' }, t.toFixed(2)));
+  root.append(svg('polyline', { fill: 'none', stroke: COLORS[0], 'stroke-width': 2, points: points.map((p) => `${x(p.threshold)},${y(p.coverage)}`).join(' ') }));
+  const known = points.filter((p) => p.error !== null);
+  if (known.length) {
+    const band = known.map((p) => `${x(p.threshold)},${y(p.ci[1])}`).concat(known.slice().reverse().map((p) => `${x(p.threshold)},${y(p.ci[0])}`));
+    root.append(svg('polygon', { points: band.join(' '), fill: COLORS[3], opacity: 0.15 }));
+    root.append(svg('polyline', { fill: 'none', stroke: COLORS[3], 'stroke-width': 2, points: known.map((p) => `${x(p.threshold)},${y(p.error)}`).join(' ') }));
+  }
+  for (const [t, label, color] of [[current, 'today', '#888'], [recommended, 'recommended', COLORS[2]]]) {
+    if (t === undefined || t === null) continue;
+    root.append(svg('line', { x1: x(t), y1: top, x2: x(t), y2: top + hgt, stroke: color, 'stroke-dasharray': '4 3', class: `marker-${label}` }));
+    root.append(svg('text', { x: x(t) + 3, y: top + 12, class: 'legend' }, `${label} ${t}`));
+  }
+  [['coverage', COLORS[0]], ['estimated error, 95% band', COLORS[3]]].forEach(([name, color], k) => {
+    root.append(svg('rect', { x: left + k * 150, y: height - 14, width: 10, height: 10, fill: color }));
+    root.append(svg('text', { x: left + k * 150 + 14, y: height - 5, class: 'legend' }, name));
+  });
+  return root;
+}

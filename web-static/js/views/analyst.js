@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, replace, pct } from '../dom.js';
 import { stackedBars, horizontalBars, reliability } from '../charts.js';
 import { renderValue } from '../json-tree.js';
+import { thresholdSection } from './thresholds.js';
 
 // Per task: charts of intake and decisions, a filterable item list, and item details with history.
 export async function analystView(app, [first, second]) {
@@ -58,6 +59,7 @@ export async function analystView(app, [first, second]) {
       h('figure', { class: 'card' }, h('figcaption', {}, 'Correction rate per prompt version'),
         horizontalBars({ title: 'Correction rate per prompt version (%)', rows: stats.by_prompt_version.filter((v) => v.reviewed > 0)
           .map((v) => ({ label: v.prompt_version ?? '(none)', value: Math.round(v.correction_rate * 1000) / 10 })) }))),
+    await thresholdSection(app, task).catch((e) => h('p', { class: 'muted', id: 'threshold-science' }, `Threshold science is unavailable: ${e.message}`)),
     exportForm(task),
     h('h2', {}, 'Items'), filters, list);
   await loadItems();
