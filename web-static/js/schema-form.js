@@ -1,4 +1,5 @@
-import { h, uid } from './dom.js';
+import { h, uid, replace } from './dom.js';
+import { renderMarkdown } from './markdown.js';
 
 // An editable form generated from a JSON Schema: objects, arrays (add/remove), strings, numbers,
 // booleans, enums as selects. Every control carries the JSON pointer of its value in data-pointer.
@@ -10,6 +11,7 @@ export function buildForm(schema, value, pointer = '', label = 'output') {
   if (type === 'array') return arrayField(schema, value ?? [], pointer, label);
   if (type === 'boolean') return booleanField(value, pointer, label);
   if (type === 'number' || type === 'integer') return scalarField(value, pointer, label, 'number');
+  if (type === 'string' && isLongText(schema, value)) return textField(schema, value, pointer, label);
   if (type === 'string') return scalarField(value, pointer, label, 'string', schema.format);
   return jsonField(value, pointer, label);
 }
@@ -27,6 +29,34 @@ function scalarField(value, pointer, label, kind, format) {
                              placeholder: format ?? '', value: value === undefined || value === null ? '' : String(value),
                              dataset: { pointer, kind } });
   return { element: wrap(pointer, label, input, id), read: () => readScalar(input, kind, value) };
+}
+
+// Text a one-line input would hide: long by schema (maxLength over 200, a textarea or markdown hint) or by value
+// (a line break, over 120 characters).
+const isMarkdown = (schema) => schema.contentMediaType === 'text/markdown' || schema['x-loupe-widget'] === 'markdown';
+function isLongText(schema, value) {
+  return (schema.maxLength ?? 0) > 200 || schema['x-loupe-widget'] === 'textarea' || isMarkdown(schema)
+    || (typeof value === 'string' && (value.includes('\n') || value.length > 120));
+}
+
+// An auto-growing textarea; markdown is shown rendered beside it (safely: see markdown.js) as it is edited.
+function textField(schema, value, pointer, label) {
+  const id = uid();
+  const area = h('textarea', { id, rows: 4, class: 'grow', dataset: { pointer, kind: 'string' } });
+  area.value = value === undefined || value === null ? '' : String(value);
+  const grow = () => { area.style.height = 'auto'; area.style.height = `${area.scrollHeight + 2}px`; };
+  area.addEventListener('input', grow);
+  requestAnimationFrame(grow);
+  const parts = [area];
+  if (isMarkdown(schema)) {
+    const preview = h('div', { class: 'markdown-preview', dataset: { previewFor: pointer }, 'aria-label': `${label}, rendered` });
+    const render = () => replace(preview, renderMarkdown(area.value));
+    area.addEventListener('input', render);
+    render();
+    parts.push(preview);
+  }
+  return { element: wrap(pointer, label, h('div', { class: isMarkdown(schema) ? 'long-text side-by-side' : 'long-text' }, parts), id),
+           read: () => readScalar(area, 'string', value) };
 }
 
 function readScalar(input, kind, original) {
