@@ -156,5 +156,8 @@ import Testing
         try await browser.waitUntil("document.querySelector('#history tbody tr')")
         let history = try await browser.text("#history")
         #expect(history.contains("claimed") && history.contains("decided") && history.contains("user:rita@example.com"))
+        // What the correction changed, as its patch.
+        let changes = try await browser.text("#changes")
+        #expect(changes.contains("replace") && changes.contains("/total"), "\(changes)")
     }
 }

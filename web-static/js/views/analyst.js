@@ -83,6 +83,16 @@ function exportForm(task) {
     h('button', { type: 'submit', class: 'primary' }, 'Download'));
 }
 
+/// What the decision changed, as its RFC 6902 patch: one row per operation.
+function patchTable(changes) {
+  if (changes === undefined || changes === null) return h('p', { class: 'muted', id: 'changes' }, 'No final output (undecided or rejected).');
+  if (!changes.length) return h('p', { class: 'muted', id: 'changes' }, 'Approved unchanged.');
+  return h('table', { class: 'grid', id: 'changes' },
+    h('thead', {}, h('tr', {}, ['Operation', 'Field', 'New value'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, changes.map((op) => h('tr', {}, h('td', {}, op.op), h('td', { class: 'mono' }, op.path || '/'),
+      h('td', { class: 'mono' }, op.value === undefined ? '' : JSON.stringify(op.value))))));
+}
+
 const kpi = (label, value) => h('div', { class: 'kpi card' }, h('div', { class: 'kpi-value' }, String(value)), h('div', { class: 'muted' }, label));
 
 async function itemDetail(app, id) {
@@ -95,6 +105,7 @@ async function itemDetail(app, id) {
       h('section', { class: 'card' }, h('h2', {}, 'Input'), renderValue(item.input)),
       h('section', { class: 'card' }, h('h2', {}, 'Model output'), renderValue(item.output),
         h('h2', {}, 'Final output'), item.final_output === null ? h('p', { class: 'muted' }, 'none') : renderValue(item.final_output))),
+    h('h2', {}, 'Changes'), patchTable(item.decision?.changes),
     h('h2', {}, 'History'),
     h('table', { class: 'grid', id: 'history' },
       h('thead', {}, h('tr', {}, ['When', 'Event', 'Actor', 'Time spent', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
