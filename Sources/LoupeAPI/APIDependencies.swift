@@ -29,6 +29,8 @@ public struct APIDependencies: Sendable {
     public var waiting = WaitingSettings()
     /// Each task's example embeddings in memory, kept current by the server's LISTEN connection.
     public var vectors = ExampleVectors(limitBytes: 1 << 30)
+    /// The first-run setup link, open while no admin account exists.
+    public var setup = FirstRunSetup()
     /// Few-shot search over `examples` and `vectors`.
     public var exampleSearch: ExampleSearch { ExampleSearch(examples: examples, vectors: vectors) }
     /// Where webhooks and callbacks may go.

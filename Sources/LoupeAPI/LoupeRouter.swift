@@ -27,6 +27,7 @@ public enum LoupeRouter {
         ItemsController(deps: deps, catalog: catalog, metrics: metrics, limiter: limiter).register(routes)
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
+        SetupController(deps: deps).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

@@ -5,6 +5,7 @@ import { queueView } from './views/queue.js';
 import { reviewView } from './views/review.js';
 import { analystView } from './views/analyst.js';
 import { adminView } from './views/admin.js';
+import { setupView } from './views/setup.js';
 
 // Which screens each role may open; the API checks the role on every call regardless.
 const screens = {
@@ -61,6 +62,11 @@ async function route() {
   app.cleanup = null;
   app.flash('');
   const name = location.hash.replace(/^#\//, '').split('/')[0] || 'queue';
+  if (name === 'setup') {
+    renderChrome();
+    setupView(app, location.hash.split('/')[2] ?? '', async () => { await whoami(); app.go('#/admin'); });
+    return;
+  }
   if (!app.user && name !== 'login') { app.go('#/login'); return; }
   renderChrome();
   if (name === 'login') { loginView(app, async () => { await whoami(); app.go(app.user.role === 'analyst' ? '#/analyst' : '#/queue'); }); return; }

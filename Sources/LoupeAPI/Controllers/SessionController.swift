@@ -43,12 +43,18 @@ struct SessionController {
         }
         try await deps.users.settleLoginAttempt(subject: subjects[1].0, forget: true)
         try await deps.users.settleLoginAttempt(subject: subjects[0].0, forget: false)
+        return try await Self.start(user: user, request: request, context: context, deps: deps)
+    }
+
+    /// A new browser session for `user`: 201 with the session and its cookie.
+    static func start(user: User, request: Request, context: LoupeRequestContext, deps: APIDependencies) async throws -> Response {
+        let now = deps.clock.now()
         let token = Self.randomToken(), csrf = Self.randomToken()
         let expires = now.addingTimeInterval(Self.lifetime)
         try await deps.users.createSession(user: user, token: token, csrfToken: csrf, now: now, expiresAt: expires)
         var response = Response.json(Self.sessionJSON(user: user, csrf: csrf, expires: expires), status: .created)
         response.setCookie(Cookie(name: Authenticator.sessionCookie, value: token, maxAge: Int(Self.lifetime), path: "/",
-                                  secure: security.isHTTPS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
+                                  secure: deps.security.isHTTPS(request, peer: context.peer), httpOnly: true, sameSite: .strict))
         return response
     }
 

@@ -184,5 +184,13 @@ enum OpenAPIDocument {
                         responses: ["200": ("the session", O.ref("Session")), "401": ("not signed in", O.problem)]),
             "delete": O.op("Sign out", role: nil, responses: ["204": ("signed out", nil)]),
         ],
+        "/v1/setup": [
+            "get": O.op("Whether first-run setup is open (no admin account yet)", role: nil,
+                        responses: ["200": ("{needed}", O.ref("SetupStatus"))]),
+            "post": O.op("First run: the token from the setup link `loupe serve` logged creates the first admin account, once, and signs it in",
+                         role: nil, body: "SetupInput",
+                         responses: ["201": ("the first admin, signed in", O.ref("Session")), "403": ("not this server's setup token", O.problem),
+                                     "409": ("an admin account exists already", O.problem), "422": ("a bad email or a password under 8 characters", O.problem)]),
+        ],
     ]
 }

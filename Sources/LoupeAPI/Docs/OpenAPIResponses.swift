@@ -70,6 +70,7 @@ extension OpenAPI {
                                                            "auto_now": ["type": "integer"], "newly_auto": ["type": "integer"],
                                                            "newly_queued": ["type": "integer"], "known_errors_let_through": ["type": "integer"],
                                                            "expected_errors": ["type": ["object", "null"]]]],
+        "SetupStatus": ["type": "object", "required": ["needed"], "properties": ["needed": ["type": "boolean"]]],
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
         "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],

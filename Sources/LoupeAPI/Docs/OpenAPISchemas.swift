@@ -97,6 +97,11 @@ extension OpenAPI {
                            "description": "requests per second (batches count their items)"]]],
         "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
             "host": host, "item_id": uuid]],
+        "SetupInput": ["type": "object", "required": ["token", "email", "password"], "additionalProperties": false, "properties": [
+            "token": ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"],
+            "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*$"],
+            "password": ["type": "string", "minLength": 8, "maxLength": 1024, "pattern": "^[^\\u0000]*$"],
+        ]],
         "SessionInput": ["type": "object", "required": ["email", "password"], "additionalProperties": false,
                          "properties": ["email": text(max: 254), "password": text(max: 1024)]],
     ]

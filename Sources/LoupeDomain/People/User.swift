@@ -30,6 +30,8 @@ public struct SessionInfo: Sendable {
 /// People, their sessions and the failed-login record that slows guessing down.
 public protocol UserRepository: Sendable {
     func create(email: String, role: Role, passwordHash: String, now: Date) async throws -> User
+    /// Whether any enabled admin account exists (first-run setup is open until one does).
+    func adminExists() async throws -> Bool
     /// The user and their password hash, for sign-in; nil when unknown or disabled.
     func credentials(email: String) async throws -> (user: User, passwordHash: String)?
     /// Stores a session under the hash of `token`.

@@ -24,6 +24,8 @@ public struct ServeConfiguration: Sendable {
     /// Blocking waits and event streams.
     public var waiting = WaitingSettings()
     public var maxWaiters = 10_000
+    /// The first-run setup link (open until an admin account exists).
+    public var setup = FirstRunSetup()
     /// Memory all in-memory embedding indexes may hold together (LOUPE_EMBEDDING_MEMORY_MB).
     public var embeddingMemoryBytes = 1 << 30
     /// How long the event log keeps events (at least 24 h is promised).
@@ -62,6 +64,7 @@ public enum LoupeApplication {
         deps.waiters = waiters
         deps.waiting = configuration.waiting
         deps.vectors = vectors ?? ExampleVectors(limitBytes: configuration.embeddingMemoryBytes)
+        deps.setup = configuration.setup
         return deps
     }
 
@@ -82,6 +85,9 @@ public enum LoupeApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Loupe"),
             services: (store.services.enumerated().map { traced("database pool \($0.offset)", $0.element) }) + [
                        traced("lease rescuer", LeaseRescuer(review: store.review, clock: clock, interval: configuration.leaseRescueInterval, logger: logger)),
+                       traced("first run", FirstRunNotice(users: store.users, setup: configuration.setup,
+                                                          publicURL: configuration.security.publicURL,
+                                                          listening: "http://\(configuration.host):\(configuration.port)", logger: logger)),
                        traced("LISTEN", signals), traced("wait timer", WaitTimer(waiters: waiters, logger: logger)),
                        traced("webhook dispatcher", WebhookDispatcher(webhooks: store.webhooks, items: store.items, clock: clock,
                                                                       wakeups: signals.deliveries, settings: webhookSettings, logger: logger)),

@@ -21,6 +21,12 @@ public struct PostgresUserRepository: UserRepository {
         return user
     }
 
+    public func adminExists() async throws -> Bool {
+        let rows = try await client.query("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL)", logger: logger)
+        for try await exists in rows.decode(Bool.self) { return exists }
+        return false
+    }
+
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
         let rows = try await client.query(
             "SELECT id, email, role, password_hash FROM users WHERE email = \(email.lowercased()) AND disabled_at IS NULL",

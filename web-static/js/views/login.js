@@ -21,4 +21,9 @@ export function loginView(app, onSignedIn) {
   h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
   replace(app.main, form);
   email.focus();
+  // A new operator's first question: no account exists yet.
+  api('GET', '/v1/setup').then(({ needed }) => {
+    if (needed) form.append(h('p', { id: 'setup-hint', class: 'muted' },
+      'No admin account exists yet: open the setup link that `loupe serve` wrote to its log when it started.'));
+  }).catch(() => {});
 }

@@ -1,0 +1,56 @@
+import Foundation
+import LoupeJSON
+import Testing
+
+/// Issue 15, first run: with no admin account, `loupe serve` logs a one-time setup link; the sign-in page says so;
+/// the link creates the first admin in the browser, once.
+@Suite(.serialized) struct FirstRunBrowserTests {
+    @Test func theSetupLinkCreatesTheFirstAdminOnce() async throws {
+        guard let browser = try await WebDriver.start() else {
+            print("chromium/chromedriver not installed; skipping browser tests (.ci/install-deps installs them)")
+            return
+        }
+        do { try await scenario(browser) } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    func scenario(_ browser: WebDriver) async throws {
+        let location = try await TestCluster.freshDatabase()
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
+        let server = try ServerProcess(environment: env)
+        defer { server.process.terminate() }
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        #expect(try await eventually { server.log.contains("/#/setup/") }, "the setup link is logged:\n\(server.log)")
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains("/#/setup/") })
+        let token = String(try #require(line.components(separatedBy: "/#/setup/").last?.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }))
+        #expect(token.count >= 40)
+        let base = server.baseURL
+        #expect(try await HTTP.request("GET", base + "/v1/setup").1["needed"] == true)
+        let wrong = try await HTTP.request("POST", base + "/v1/setup", json: ["token": "not-the-token", "email": "o@example.com", "password": "long-enough-1"])
+        #expect(wrong.0 == 403 && (wrong.1["detail"]?.stringValue ?? "").contains("setup link"))
+        let short = try await HTTP.request("POST", base + "/v1/setup", json: ["token": .string(token), "email": "o@example.com", "password": "short"])
+        #expect(short.0 == 422, "a bad password does not use the link up")
+
+        try await browser.go(base + "/")
+        try await browser.waitUntil("document.getElementById('setup-hint')")
+        #expect(try await browser.text("#setup-hint").contains("setup link"))
+        try await browser.go(base + "/#/setup/\(token)")
+        try await browser.waitUntil("document.getElementById('setup-form')")
+        try await browser.type("#setup-email", "Olga@Example.com")
+        try await browser.type("#setup-password", "first-admin-pass")
+        try await browser.type("#setup-again", "first-admin-pass")
+        try await browser.click("#setup-form button[type=submit]")
+        try await browser.waitUntil("document.querySelector('#nav a[href=\"#/admin\"]') && location.hash.startsWith('#/admin')")
+        #expect(try await browser.text("#who").contains("olga@example.com (admin)"))
+
+        // Once: the link is spent, the page no longer points to it, and the account signs in like any other.
+        let again = try await HTTP.request("POST", base + "/v1/setup", json: ["token": .string(token), "email": "eve@example.com", "password": "long-enough-2"])
+        #expect(again.0 == 409, "\(again.1)")
+        #expect(try await HTTP.request("GET", base + "/v1/setup").1["needed"] == false)
+        #expect(try await HTTP.request("POST", base + "/v1/session", json: ["email": "olga@example.com", "password": "first-admin-pass"]).0 == 201)
+        #expect(await server.terminate() == 0)
+    }
+}
