@@ -19,8 +19,8 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Embedding dimensions for the retrieval scenario's examples.") var dimensions = 384
     @Option(help: "The labelled retrieval set (made by its make_fixture.py).") var retrievalFixture = "Tests/Fixtures/retrieval/retrieval.json"
     @Option(help: "Decided items for the threshold-science scenario.") var decided = 1_000_000
-    @Option(help: "Scenarios to run: intake, claim, feedback, retrieval, thresholds, patterns, overload, waits.")
-    var only: [String] = ["intake", "claim", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
+    @Option(help: "Scenarios to run: load, intake, claim, feedback, retrieval, thresholds, patterns, overload, waits.")
+    var only: [String] = ["load", "intake", "claim", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -33,6 +33,9 @@ struct LoupeBench: AsyncParsableCommand {
         let report = Report()
         do {
             let setup = try await BenchSetup.prepare(servers)
+            if only.contains("load") {
+                try await UserLoadScenarios(servers: servers, setup: setup, seconds: Int(seconds)).run(into: report)
+            }
             if only.contains("intake") {
                 try await IntakeScenarios(servers: servers, setup: setup, concurrency: concurrency, seconds: seconds).run(into: report)
             }

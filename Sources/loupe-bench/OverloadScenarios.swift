@@ -113,19 +113,23 @@ struct CPU {
         var postgres = 0.0
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where entry.allSatisfy(\.isNumber) {
             if (try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8))?.hasPrefix("postgres") == true {
-                postgres += seconds(of: entry)
+                // With the reaped children's time too: backends of short-lived connections (pgbench's) have exited by
+                // the second sample, and only the postmaster still carries their CPU.
+                postgres += seconds(of: entry, withReapedChildren: true)
             }
         }
         return CPU(loupe: seconds(of: "\(pid)"), postgres: postgres)
     }
 
-    /// utime + stime, fields 14 and 15 of /proc/PID/stat (after the parenthesised command name).
-    static func seconds(of pid: String) -> Double {
+    /// utime + stime, fields 14 and 15 of /proc/PID/stat (after the parenthesised command name); with
+    /// `withReapedChildren`, cutime + cstime (16, 17) too.
+    static func seconds(of pid: String, withReapedChildren: Bool = false) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 15, let user = Double(fields[11]), let system = Double(fields[12]),
+              let childUser = Double(fields[13]), let childSystem = Double(fields[14]) else { return 0 }
+        return (user + system + (withReapedChildren ? childUser + childSystem : 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     func perThousand(since start: CPU, items: Int) -> (loupe: Double, postgres: Double) {

@@ -22,13 +22,23 @@ struct Wrk {
         }
     }
 
+    /// The server's base URL and the path requests go to (`/v1/items`; the floor's `/raw`).
     let url: String
-    let key: String
+    let key: String?
     let body: String
+    var path = "/v1/items"
+
+    init(url: String, key: String?, body: String, path: String = "/v1/items") {
+        // Callers give the full URL of the endpoint; wrk wants the server and the script the path.
+        self.url = url
+        self.key = key
+        self.body = body
+        self.path = path
+    }
 
     func run(connections: Int, seconds: Int, pauseMs: Double) throws -> Result {
         let script = NSTemporaryDirectory() + "loupe-wrk-\(UUID().uuidString.prefix(8)).lua"
-        try Self.lua(body: body, key: key, pauseMs: pauseMs).write(toFile: script, atomically: true, encoding: .utf8)
+        try Self.lua(body: body, key: key, path: path, pauseMs: pauseMs).write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
@@ -63,8 +73,9 @@ struct Wrk {
     }
 
     /// LuaJIT's FFI reads CLOCK_MONOTONIC; with one connection per thread, request() and response() alternate.
-    static func lua(body: String, key: String, pauseMs: Double) -> String {
-        """
+    static func lua(body: String, key: String?, path: String, pauseMs: Double) -> String {
+        let auth = key.map { #", ["Authorization"] = "Bearer \#($0)""# } ?? ""
+        return """
         local ffi = require("ffi")
         ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } loupe_ts; int clock_gettime(int, loupe_ts *); ]]
         local ts = ffi.new("loupe_ts")
@@ -78,7 +89,7 @@ struct Wrk {
         missing = 0
         function request()
           started = now_ms()
-          return wrk.format("POST", "/v1/items", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer \(key)" }, body)
+          return wrk.format("POST", "\(path)", { ["Content-Type"] = "application/json"\(auth) }, body)
         end
         function delay() return \(Int(pauseMs.rounded())) end
         function response(status, headers, _)

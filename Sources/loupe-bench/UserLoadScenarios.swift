@@ -1,0 +1,91 @@
+import Foundation
+import LoupeJSON
+
+/// Issue 17: intake measured as a user measures it. `wrk` in its own process offers a realistic body (a 1 KB input,
+/// a nested output) to `loupe serve` on the pending path (confidence 0.83) and the approved path (0.93), and the same
+/// body to the framework floor (a bare Hummingbird route, one INSERT); `pgbench` inserts the same row straight into
+/// PostgreSQL. Each run reports req/s, p50/p99 and CPU seconds per 1,000 items of the server, PostgreSQL and the client.
+struct UserLoadScenarios {
+    let servers: BenchServers
+    let setup: BenchSetup
+    let seconds: Int
+    static let connections = 32
+
+    func run(into report: Report) async throws {
+        let (status, _) = try await setup.loupe.json(.PUT, "/v1/tasks/\(OverloadScenarios.task)", key: setup.admin, body: [
+            "output_schema": ["type": "object", "required": ["vendor", "total", "lines"], "properties": [
+                "vendor": ["type": "string"], "total": ["type": "number"], "currency": ["enum": ["EUR", "USD"]],
+                "lines": ["type": "array", "items": ["type": "object", "required": ["sku", "qty"]]]]]])
+        guard status == 201 || status == 200 else { throw BenchError("could not define task \(OverloadScenarios.task): \(status)") }
+        let key = try await servers.store.keys.create(name: "user-load", role: .ingest, tasks: nil, rateLimit: nil, now: Date()).key
+        let pending = OverloadScenarios.body
+        let approved = pending.replacingOccurrences(of: #""confidence":0.83"#, with: #""confidence":0.93"#)
+        guard approved != pending else { throw BenchError("the approved body did not change") }
+        let loupe = "http://127.0.0.1:\(servers.loupe.port)", floor = "http://127.0.0.1:\(servers.floor.port)"
+        let runs: [(String, Wrk, ChildServer)] = [
+            ("floor: bare Hummingbird route + INSERT", Wrk(url: floor, key: nil, body: pending, path: "/raw"), servers.floor),
+            ("Loupe POST /v1/items, pending item", Wrk(url: loupe, key: key, body: pending), servers.loupe),
+            ("Loupe POST /v1/items, auto-approved item", Wrk(url: loupe, key: key, body: approved), servers.loupe),
+        ]
+        var floorRate: Double?
+        for (name, wrk, server) in runs {
+            _ = try wrk.run(connections: Self.connections, seconds: 2, pauseMs: 0)  // warm-up
+            let cpu0 = CPU.sample(loupe: server.process.processIdentifier)
+            let result = try wrk.run(connections: Self.connections, seconds: seconds, pauseMs: 0)
+            let cpu = CPU.sample(loupe: server.process.processIdentifier).perThousand(since: cpu0, items: result.ok)
+            let rate = Double(result.ok) / result.seconds
+            if floorRate == nil { floorRate = rate }
+            let label = "\(name), wrk \(Self.connections) connections"
+            report.row(label, rate, unit: "req/s", limit: name.hasPrefix("floor") ? nil : floorRate,
+                       target: name.hasPrefix("floor") ? "" : "≥ 0.6 × floor (pending)")
+            report.row("\(label): p50 / p99", result.percentile(0.5), unit: String(format: "/ %.1f ms", result.percentile(0.99)), limit: nil)
+            report.row("\(label): CPU s per 1,000 items, server / PostgreSQL / wrk", cpu.loupe,
+                       unit: String(format: "/ %.2f / %.2f", cpu.postgres, result.clientCPU / Double(max(1, result.ok)) * 1000), limit: nil)
+            if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
+        }
+        try pgbench(into: report, body: pending)
+    }
+
+    /// The same row inserted by `pgbench` (one INSERT per transaction, the same connections), PostgreSQL's own ceiling.
+    private func pgbench(into report: Report, body: String) throws {
+        let json = (try? JSONParser.parse(body)) ?? .null
+        let output = JSONWriter.string(json["output"] ?? .null).replacingOccurrences(of: "'", with: "''")
+        let input = JSONWriter.string(json["input"] ?? .null).replacingOccurrences(of: "'", with: "''")
+        let script = NSTemporaryDirectory() + "loupe-pgbench-\(UUID().uuidString.prefix(8)).sql"
+        try """
+            INSERT INTO items (id, task, status, input, output, confidence, reasons, queue_state, created_at, updated_at)
+            VALUES (gen_random_uuid(), '\(OverloadScenarios.task)', 'pending', '\(input)', '\(output)', 0.83, '[]', 'waiting', now(), now());
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin/pgbench")
+        // A count, not -T: under this process pgbench ignored its -T timer (and SIGTERM) and ran on for minutes.
+        let perClient = 400
+        process.arguments = ["-n", "-c", "\(Self.connections)", "-j", "2", "-t", "\(perClient)", "-f", script, servers.session.location.psqlURL]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        let cpu0 = CPU.sample(loupe: getpid())
+        let client0 = Wrk.childrenCPU()
+        try process.run()
+        let limit = 120.0
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) { if process.isRunning { kill(pid, SIGKILL) } }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal {
+            report.row("pgbench: did not finish \(perClient) transactions per client within \(Int(limit)) s; stopped", .nan, unit: "", limit: nil)
+            return
+        }
+        guard process.terminationStatus == 0,
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+              let tps = Double(line.dropFirst(6).prefix { $0 == "." || $0.isNumber }),
+              let txLine = text.split(separator: "\n").first(where: { $0.contains("number of transactions actually processed") }),
+              let transactions = Double(txLine.split(separator: ":").last?.trimmingCharacters(in: .whitespaces).split(separator: "/").first ?? "")
+        else { throw BenchError("pgbench failed:\n\(text.suffix(2000))") }
+        let cpu = CPU.sample(loupe: getpid()).perThousand(since: cpu0, items: Int(transactions))
+        report.row("pgbench: the same row, one INSERT per transaction, \(Self.connections) connections", tps, unit: "rows/s", limit: nil)
+        report.row("pgbench: CPU s per 1,000 rows, PostgreSQL / pgbench", cpu.postgres,
+                   unit: String(format: "/ %.2f", (Wrk.childrenCPU() - client0) / max(1, transactions) * 1000), limit: nil)
+    }
+}
