@@ -51,5 +51,7 @@ BEGIN
 END;
 $$;
 
--- NULL while undecided or rejected (no final output) and after erasure.
-ALTER TABLE items ADD COLUMN changes jsonb GENERATED ALWAYS AS (loupe_json_patch(output, final_output)) STORED;
+-- NULL while undecided or rejected (no final output) and after erasure. An approval (the common case, and every
+-- auto-approval at intake) is settled by jsonb equality without calling the PL/pgSQL function.
+ALTER TABLE items ADD COLUMN changes jsonb GENERATED ALWAYS AS (
+    CASE WHEN output = final_output THEN '[]'::jsonb ELSE loupe_json_patch(output, final_output) END) STORED;

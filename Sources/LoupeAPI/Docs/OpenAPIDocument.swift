@@ -8,6 +8,14 @@ enum OpenAPIDocument {
     static let item = O.path("id", O.uuid, "item id")
     static let task = O.path("name", O.taskName, "task name")
     static let id = O.path("id", O.uuid)
+
+    /// The task and the filters the threshold-science reads share (fields, risk-coverage).
+    static func analyticsParams(target: String) -> [JSONValue] {
+        let label: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"]
+        return [task, O.query("days", O.integer(1, 366), "items created in this many days, default 30"),
+                O.query("prompt_version", label, "only this prompt version"), O.query("model", label, "only this model"),
+                O.query("target_error", ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1], target)]
+    }
     static let reader = "ingest, reviewer, analyst"
 
     static let document: JSONValue = [
@@ -87,20 +95,12 @@ enum OpenAPIDocument {
                                                responses: ["200": ("stats", O.ref("Stats")), "404": ("no such task", O.problem)])],
         "/v1/tasks/{name}/fields": ["get": O.op("Per output field: reviewed and corrected counts, correction rate with a Wilson 95% interval, the same per band of the field's confidence, a suggested field threshold or why there is none",
                                                role: "analyst",
-                                               params: [task, O.query("days", O.integer(1, 366), "items created in this many days, default 30"),
-                                                        O.query("prompt_version", ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"], "only this prompt version"),
-                                                        O.query("model", ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"], "only this model"),
-                                                        O.query("target_error", ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1],
-                                                                "error rate a suggested field threshold aims below, default 0.02")],
+                                               params: analyticsParams(target: "error rate a suggested field threshold aims below, default 0.02"),
                                                responses: ["200": ("{fields:[{pointer, reviewed, corrected, correction_rate, ci, bands, suggested_threshold, why}]}", O.ref("Fields")),
                                                            "404": ("no such task", O.problem)])],
         "/v1/tasks/{name}/risk-coverage": ["get": O.op("For each threshold 0.50…0.99: coverage and the error auto-approving would let through, with a 95% interval and the verdicts it rests on; the recommended threshold for target_error",
                                                       role: "analyst",
-                                                      params: [task, O.query("days", O.integer(1, 366), "items created in this many days, default 30"),
-                                                               O.query("prompt_version", ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"], "only this prompt version"),
-                                                               O.query("model", ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"], "only this model"),
-                                                               O.query("target_error", ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1],
-                                                                       "error rate the recommendation's upper bound stays under, default 0.02")],
+                                                      params: analyticsParams(target: "error rate the recommendation's upper bound stays under, default 0.02"),
                                                       responses: ["200": ("{points:[{threshold, coverage, error, ci, n}], recommended, why}", O.ref("RiskCoverage")),
                                                                   "404": ("no such task", O.problem)])],
         "/v1/tasks/{name}/what-if": ["post": O.op("Replay candidate thresholds over the last days' items: how routing would have changed and the errors it would have let through",

@@ -57,17 +57,4 @@ public struct Embedding: Sendable, Equatable {
         guard raw.count % 4 == 0, !raw.isEmpty else { return nil }
         values = (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
     }
-
-    /// Reads stored bytes back; nil unless they are whole float32s.
-    public init?(bytes: some Collection<UInt8>) {
-        guard bytes.count % 4 == 0, !bytes.isEmpty else { return nil }
-        var values: [Float] = []
-        values.reserveCapacity(bytes.count / 4)
-        var iterator = bytes.makeIterator()
-        while let b0 = iterator.next(), let b1 = iterator.next(), let b2 = iterator.next(), let b3 = iterator.next() {
-            let bits = UInt32(b0) | UInt32(b1) << 8 | UInt32(b2) << 16 | UInt32(b3) << 24
-            values.append(Float(bitPattern: bits))
-        }
-        self.values = values
-    }
 }

@@ -9,30 +9,14 @@ import Testing
     static let xssInput = "<script>window.__xss=1</script> Invoice from Evil Corp"
 
     @Test func reviewerSignsInApprovesCorrectsAndRejectsWithTheKeyboard() async throws {
-        guard let browser = try await WebDriver.start() else {
-            print("chromium/chromedriver not installed; skipping browser tests (.ci/install-deps installs them)")
-            return
-        }
-        do {
-            try await scenario(browser)
-        } catch {
-            await browser.quit()
-            throw error
-        }
-        await browser.quit()
+        try await WebDriver.with(scenario)
     }
 
     func scenario(_ browser: WebDriver) async throws {
-        let location = try await TestCluster.freshDatabase()
-        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
-        let server = try ServerProcess(environment: env)
+        let site = try await BrowserSite.start(users: [("rita@example.com", "reviewer"), ("ana@example.com", "analyst")])
+        let server = site.server
         defer { server.process.terminate() }
-        #expect(try await server.waitUntilReady(), "\(server.log)")
-        let admin = try await LoupeBinary.createKey(name: "setup", role: "admin", environment: env)
-        for (email, role) in [("rita@example.com", "reviewer"), ("ana@example.com", "analyst")] {
-            #expect(try await LoupeBinary.run(["users", "create", "--email", email, "--role", role], environment: env, stdin: "password-1234\n").0 == 0)
-        }
-        let api = { (method: String, path: String, body: JSONValue?) in try await HTTP.request(method, server.baseURL + path, key: admin, json: body) }
+        let api = { (method: String, path: String, body: JSONValue?) in try await site.api(method, path, body) }
         _ = try await api("PUT", "/v1/tasks/invoice", ["output_schema": [
             "type": "object", "required": ["vendor", "total"],
             "properties": ["vendor": ["type": "string", "minLength": 1], "total": ["type": "number", "minimum": 0],

@@ -24,6 +24,21 @@ final class WebDriver: @unchecked Sendable {
         return webDriver
     }
 
+    /// Runs `body` with a browser, always quitting it after; says so and skips when Chromium is not installed.
+    static func with(_ body: (WebDriver) async throws -> Void) async throws {
+        guard let browser = try await start() else {
+            print("chromium/chromedriver not installed; skipping browser tests (.ci/install-deps installs them)")
+            return
+        }
+        do {
+            try await body(browser)
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
     /// Port 0: chromedriver picks a free port and prints it, so it never collides with another listener.
     private init() {
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")

@@ -39,9 +39,6 @@ public final class ExampleVectors: Sendable {
     public func changedAll() {
         for vectors in tasks.withLock({ Array($0.values) }) { vectors.note(nil) }
     }
-
-    /// Bytes held by all indexes.
-    public var bytes: Int { budget.total }
 }
 
 /// The memory all task indexes may hold together; beyond it a search answers what to do instead.
@@ -50,8 +47,6 @@ final class VectorBudget: Sendable {
     private let used = Mutex<[String: Int]>([:])
 
     init(limitBytes: Int) { self.limitBytes = limitBytes }
-
-    var total: Int { used.withLock { $0.values.reduce(0, +) } }
 
     func set(_ task: String, bytes: Int) { used.withLock { $0[task] = bytes } }
 
@@ -64,6 +59,6 @@ final class VectorBudget: Sendable {
                       detail: "task '\(task)' has at least \(vectors) examples with \(dimensions)-dimension embeddings, which need "
                           + "\(mib(bytes)) MiB in memory beside \(mib(others)) MiB for other tasks, past LOUPE_EMBEDDING_MEMORY_MB="
                           + "\(limitBytes >> 20): raise it, disable or erase old examples, or search by query text only "
-                          + "(README: 'Few-shot retrieval at scale')")
+                          + "(README: 'Few-shot retrieval: words and meaning', past one machine)")
     }
 }

@@ -25,9 +25,6 @@ actor TaskVectors {
         }
     }
 
-    var bytes: Int { index?.bytes ?? 0 }
-    var count: Int { index?.count ?? 0 }
-
     /// The nearest examples after applying every change noted before this call.
     func nearest(_ query: Embedding, dimensions: Int, limit: Int, source: any ExampleRepository,
                  budget: VectorBudget) async throws -> [(id: UUID, cosine: Double)] {
@@ -76,7 +73,6 @@ actor TaskVectors {
                     guard page.count == 16_384, let last = page.last else { break }
                     after = last.id
                 }
-                try budget.check(task, bytes: fresh.bytes, vectors: fresh.count, dimensions: dimensions)
                 index = fresh
             } else if var current = index, !taken.ids.isEmpty {
                 var found: Set<UUID> = []

@@ -8,7 +8,7 @@ import Foundation
 /// far below the gaps between relevant and irrelevant examples.
 public struct VectorIndex: Sendable {
     public let dimensions: Int
-    /// Codes per vector: `dimensions` rounded up to whole SIMD16 chunks (the padding is zero).
+    /// Codes per vector: `dimensions` rounded up to a multiple of 16, so rows stay aligned for the kernel (padding is 0).
     let stride: Int
     private(set) var ids: [UUID] = []
     private var scales: [Float] = []
@@ -17,8 +17,10 @@ public struct VectorIndex: Sendable {
 
     public init(dimensions: Int) {
         self.dimensions = dimensions
-        self.stride = (dimensions + 15) / 16 * 16
+        self.stride = Self.stride(dimensions)
     }
+
+    static func stride(_ dimensions: Int) -> Int { (dimensions + 15) / 16 * 16 }
 
     public var count: Int { ids.count }
 
@@ -26,7 +28,7 @@ public struct VectorIndex: Sendable {
     public var bytes: Int { Self.bytes(vectors: count, dimensions: dimensions) }
 
     public static func bytes(vectors: Int, dimensions: Int) -> Int {
-        vectors * ((dimensions + 15) / 16 * 16 + 4 + 16 + 48)
+        vectors * (stride(dimensions) + 4 + 16 + 48)
     }
 
     /// Adds or replaces one vector; one of another length is ignored (the task's dimensions changed since).
@@ -84,11 +86,17 @@ public struct VectorIndex: Sendable {
         guard query.values.count == dimensions else { return [:] }
         let (q, queryScale) = Self.quantise(query.values, stride: stride)
         var result: [UUID: Double] = [:]
-        for id in ids {
-            guard let slot = slots[id] else { continue }
-            var dot: Int32 = 0
-            for j in 0..<dimensions { dot &+= Int32(codes[slot * stride + j]) &* Int32(q[j]) }
-            result[id] = Double(Float(dot) * scales[slot] * queryScale)
+        codes.withUnsafeBufferPointer { all in
+            scales.withUnsafeBufferPointer { scale in
+                q.withUnsafeBufferPointer { query in
+                    for id in ids {
+                        guard let slot = slots[id] else { continue }
+                        var score: Float = 0
+                        loupe_int8_scores(all.baseAddress! + slot * stride, scale.baseAddress! + slot, 1, stride, query.baseAddress, &score)
+                        result[id] = Double(score * queryScale)
+                    }
+                }
+            }
         }
         return result
     }

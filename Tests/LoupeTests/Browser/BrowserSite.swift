@@ -1,0 +1,28 @@
+import Foundation
+import LoupeJSON
+import Testing
+
+/// A real `loupe serve` on a fresh database for a browser test: an admin API key for setting up data, and people
+/// (password "password-1234") to sign in as.
+struct BrowserSite {
+    let server: ServerProcess
+    let admin: String
+
+    static func start(users: [(email: String, role: String)]) async throws -> BrowserSite {
+        let location = try await TestCluster.freshDatabase()
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
+        let server = try ServerProcess(environment: env)
+        #expect(try await server.waitUntilReady(), "\(server.log)")
+        let admin = try await LoupeBinary.createKey(name: "setup", role: "admin", environment: env)
+        for (email, role) in users {
+            #expect(try await LoupeBinary.run(["users", "create", "--email", email, "--role", role], environment: env,
+                                              stdin: "password-1234\n").0 == 0)
+        }
+        return BrowserSite(server: server, admin: admin)
+    }
+
+    /// A call with the admin key.
+    func api(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> (Int, JSONValue) {
+        try await HTTP.request(method, server.baseURL + path, key: admin, json: body)
+    }
+}
