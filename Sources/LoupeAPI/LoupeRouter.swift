@@ -6,25 +6,31 @@ public enum LoupeRouter {
     public static func build(_ deps: APIDependencies) -> Router<LoupeRequestContext> {
         let router = Router(context: LoupeRequestContext.self)
         let metrics = LoupeMetrics.shared
+        let authenticator = Authenticator(keys: deps.keys, users: deps.users, clock: deps.clock)
+        let limiter = RateLimiter(defaultRate: deps.security.defaultRateLimit, instances: deps.security.instances, clock: deps.clock)
+        let access = RouteGuard(authenticator: authenticator, limiter: limiter)
+        let table = RouteTable()
+        let problems = ProblemMiddleware(classify: deps.classifyError, routes: table)
+        let catalog = TaskCatalog(repository: deps.tasks)
+        let items = ItemsController(deps: deps, catalog: catalog, metrics: metrics, limiter: limiter)
+        router.add(middleware: WaitAhead(items: items, access: access, problems: problems))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        let table = RouteTable()
-        router.add(middleware: ProblemMiddleware(classify: deps.classifyError, routes: table))
+        router.add(middleware: problems)
         router.add(middleware: DeadlineMiddleware(seconds: deps.limits.requestDeadlineSeconds))
         router.add(middleware: LoadShedding(limit: deps.security.maxConcurrentRequests, intakeShare: 0.75))
         router.add(middleware: RequestHygieneMiddleware())
         switch deps.webStatic {
-        case .embedded: router.add(middleware: FileMiddleware(fileProvider: EmbeddedFileProvider.webStatic, searchForIndexHtml: true))
-        case .directory(let directory): router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true))
+        case .embedded:
+            router.add(middleware: StaticFiles(files: FileMiddleware(fileProvider: EmbeddedFileProvider.webStatic, searchForIndexHtml: true)))
+        case .directory(let directory):
+            router.add(middleware: StaticFiles(files: FileMiddleware(directory, searchForIndexHtml: true)))
         case .none: break
         }
-        let authenticator = Authenticator(keys: deps.keys, users: deps.users, clock: deps.clock)
-        let limiter = RateLimiter(defaultRate: deps.security.defaultRateLimit, instances: deps.security.instances, clock: deps.clock)
-        let routes = RouteRegistrar(router: router, authenticator: authenticator, table: table, limiter: limiter)
-        let catalog = TaskCatalog(repository: deps.tasks)
+        let routes = RouteRegistrar(router: router, access: access, table: table)
         OperationsController(deps: deps, metrics: metrics).register(routes)
         TasksController(deps: deps, catalog: catalog).register(routes)
-        ItemsController(deps: deps, catalog: catalog, metrics: metrics, limiter: limiter).register(routes)
+        items.register(routes)
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         SetupController(deps: deps).register(routes)

@@ -15,7 +15,7 @@ struct ItemsController {
         routes.add(.post, "/v1/items", roles: [.ingest], post)
         routes.add(.post, "/v1/items/batch", roles: [.ingest], batch)
         routes.add(.get, "/v1/items", roles: [.ingest, .reviewer, .analyst], list)
-        routes.add(.get, "/v1/items/{id}", roles: [.ingest, .reviewer, .analyst], get)
+        routes.add(.get, "/v1/items/{id}", roles: Self.readers, get)
     }
 
     @Sendable func post(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
@@ -80,8 +80,15 @@ struct ItemsController {
                           deadline: ItemDeadline.resolve(submission, task: task.definition, routing: routing))
     }
 
+    /// Who may read an item (and wait for its decision).
+    static let readers: Set<Role> = [.ingest, .reviewer, .analyst]
+
     @Sendable func get(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
-        let id = try context.parameters.uuid("id")
+        try await item(try context.parameters.uuid("id"), request: request, context: context)
+    }
+
+    /// One item, at once or (with `wait`) once decided; `WaitAhead` calls this for waits, past the router.
+    func item(_ id: UUID, request: Request, context: LoupeRequestContext) async throws -> Response {
         let read = Self.reader(deps.items, id: id, principal: context.principal)
         let reveal = context.principal?.seesReviewers ?? true
         if let wait = try ItemWait.seconds(request.uri.queryParameters, max: deps.waiting.maxWaitSeconds) {

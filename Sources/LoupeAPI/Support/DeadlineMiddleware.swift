@@ -3,7 +3,8 @@ import LoupeDomain
 
 /// Bounds how long a request may wait before its response starts. PostgreSQL being down makes the
 /// pool queue requests indefinitely; this turns that into a prompt 503 the client can retry.
-/// Streamed bodies (exports) are not limited: the handler returns their response head at once.
+/// Streamed bodies (exports) are not limited: the handler returns their response head at once. Blocking waits
+/// never get here (`WaitAhead`): they end at their own time.
 struct DeadlineMiddleware: RouterMiddleware {
     typealias Context = LoupeRequestContext
     let seconds: Double
@@ -14,9 +15,6 @@ struct DeadlineMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // A blocking wait ends at its own time, and its reads wait only LOUPE_DB_WAIT_MS for a connection; racing it
-        // against a timer here would cost two tasks per waiter (thousands of waiters are the point).
-        if ItemWait.requested(request) != nil { return try await next(request, context) }
         return try await withoutActuallyEscaping(next) { next in
             let handler = Handler(run: next)
             return try await withThrowingTaskGroup(of: Response?.self) { group in

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Refuses work beyond a bound on requests in flight, at once (503, Retry-After), instead of letting
 /// latency grow without bound. Intake sheds first: it may use `intakeShare` of the bound, so reviewers,
-/// health checks and reads keep the rest even under an intake flood.
+/// health checks and reads keep the rest even under an intake flood. Blocking waits never get here (`WaitAhead`):
+/// their own capacity bounds them.
 struct LoadShedding: RouterMiddleware {
     typealias Context = LoupeRequestContext
     let gate: RequestGate
@@ -14,10 +15,6 @@ struct LoadShedding: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/health" { return try await next(request, context) }
-        if ItemWait.requested(request) != nil {
-            // Waiters are bounded by their own capacity; their reads still wait only briefly for a connection.
-            return try await ConnectionWaitScope.$bounded.withValue(true) { try await next(request, context) }
-        }
         let isIntake = request.method == .post && (path == "/v1/items" || path == "/v1/items/batch")
         guard gate.enter(intake: isIntake) else {
             var problem = Problem.unavailable("the server is at capacity (\(gate.limit) requests in flight); retry in a second")

@@ -21,7 +21,8 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    private func answer(_ error: any Error, request: Request, context: Context) -> Response {
+    /// The problem response for an error a route threw.
+    func answer(_ error: any Error, request: Request, context: Context) -> Response {
         switch error {
         case let problem as Problem:
             return .problem(problem)
@@ -74,15 +75,19 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        Self.apply(to: &response, path: request.uri.path)
+        return response
+    }
+
+    /// Adds the headers every answer carries.
+    static func apply(to response: inout Response, path: String) {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[Self.referrerPolicy] = "no-referrer"
         // API answers carry items, keys, secrets and sessions: no cache (browser or proxy) may keep them.
-        let path = request.uri.path
         if response.headers[.cacheControl] == nil, path.hasPrefix("/v1/") || path == "/metrics" || path == "/setup" {
             response.headers[.cacheControl] = "no-store"
         }
-        return response
     }
 }

@@ -8,23 +8,30 @@ struct RequestHygieneMiddleware: RouterMiddleware {
     typealias Context = LoupeRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The checks are synchronous, so none of their values take room in this frame (a blocking wait keeps it).
+        if let refusal = Self.refusal(request) { throw refusal }
+        return try await next(request, context)
+    }
+
+    /// Why the request is refused, or nil.
+    static func refusal(_ request: Request) -> Problem? {
         let path = request.uri.path
         if let bad = Self.controlCharacter(in: path.removingPercentEncoding ?? path) {
-            throw Problem.badRequest("the path contains the control character U+\(bad); remove it")
+            return Problem.badRequest("the path contains the control character U+\(bad); remove it")
         }
         for (name, value) in request.uri.queryParameters {
             if value.utf8.contains(0) || name.utf8.contains(0) {
-                throw Problem(status: 400, slug: "bad-request", title: "Bad request",
-                              detail: "query parameter '\(name.filter { $0 != "\0" })' contains a NUL character; remove it",
-                              errors: [.init(field: String(name.filter { $0 != "\0" }), message: "contains a NUL character")])
+                return Problem(status: 400, slug: "bad-request", title: "Bad request",
+                               detail: "query parameter '\(name.filter { $0 != "\0" })' contains a NUL character; remove it",
+                               errors: [.init(field: String(name.filter { $0 != "\0" }), message: "contains a NUL character")])
             }
         }
         if path.hasPrefix("/v1/"), Self.hasBody(request), !Self.isJSON(request.headers[.contentType]) {
-            throw Problem(status: 415, slug: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "send the body as JSON with 'Content-Type: application/json' "
-                              + "(got \(request.headers[.contentType].map { "'\($0)'" } ?? "none"))")
+            return Problem(status: 415, slug: "unsupported-media-type", title: "Unsupported media type",
+                           detail: "send the body as JSON with 'Content-Type: application/json' "
+                               + "(got \(request.headers[.contentType].map { "'\($0)'" } ?? "none"))")
         }
-        return try await next(request, context)
+        return nil
     }
 
     /// The first control character (U+0000–U+001F, U+007F) as hex, or nil.

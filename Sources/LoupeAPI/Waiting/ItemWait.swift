@@ -38,12 +38,12 @@ struct ItemWait {
     /// The item when decided or when `seconds` ran out, and which of the two happened.
     func run(seconds: Int) async throws -> (item: ItemRecord, decided: Bool) {
         // The first read answers 404/403 and decided items without taking a place among the waiters.
-        var item = try await read()
+        var item = try await readAside()
         guard !item.status.isDecided, seconds > 0 else { return (item, item.status.isDecided) }
         guard let waiter = waiters.register(item.id) else { throw Self.full(waiters.capacity) }
         defer { waiters.remove(waiter) }
         // The read above may have missed a decision committed just before registering: read once more.
-        item = try await read()
+        item = try await readAside()
         let end = ContinuousClock.now + .seconds(seconds)
         try await withGracefulShutdownHandler {
             while !item.status.isDecided && ContinuousClock.now < end {
@@ -53,13 +53,22 @@ struct ItemWait {
                     problem.retryAfter = 1
                     throw problem
                 case .woken, .timedOut:
-                    item = try await read()
+                    item = try await readAside()
                 }
             }
         } onGracefulShutdown: {
             waiter.fire(.closed)
         }
         return (item, item.status.isDecided)
+    }
+
+    /// Reads the item in a task of its own. A task keeps the memory its deepest call needed until it ends, and a
+    /// request runs in its connection's task: reading through the database driver there would leave every waiter
+    /// holding the driver's frames for as long as it waits.
+    private func readAside() async throws -> ItemRecord {
+        let read = self.read
+        let reading = Task { try await read() }
+        return try await withTaskCancellationHandler { try await reading.value } onCancel: { reading.cancel() }
     }
 
     static func full(_ capacity: Int) -> Problem {

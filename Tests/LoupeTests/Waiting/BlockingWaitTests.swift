@@ -83,6 +83,26 @@ extension ProcessHeavy {
             await p.stop()
         }
 
+        /// Waits are answered ahead of the middleware chain (`WaitAhead`, for memory); they keep every check of the chain.
+        @Test func aWaitPassesTheSameChecksAsAnyRequest() async throws {
+            let p = try await Pair.start()
+            let url = p.a + "/v1/items/\(p.item)?wait=30"
+            let anonymous = try await HTTP.raw("GET", url)
+            #expect(anonymous.0 == 401 && anonymous.1["Content-Type"] == "application/problem+json")
+            #expect(anonymous.1["X-Content-Type-Options"] == "nosniff" && anonymous.1["Cache-Control"] == "no-store")
+            let (created, key) = try await HTTP.request("POST", p.a + "/v1/keys", key: p.db.admin,
+                                                        json: ["name": "other-task", "role": "ingest", "tasks": ["u"]])
+            #expect(created == 201)
+            let started = Date()
+            let outside = try await HTTP.request("GET", url, key: key["key"]?.stringValue)
+            #expect(outside.0 == 403 && Date().timeIntervalSince(started) < 10, "another task's key is refused at once: \(outside)")
+            let nul = try await HTTP.request("GET", url + "&note=%00", key: p.db.admin)
+            #expect(nul.0 == 400 && nul.1["detail"]?.stringValue?.contains("NUL") == true)
+            let allowed = try await HTTP.raw("GET", p.a + "/v1/items/\(p.item)?wait=1", key: p.reviewer)
+            #expect(allowed.0 == 200 && allowed.1["Loupe-Wait"] == "timeout" && allowed.1["Cache-Control"] == "no-store")
+            await p.stop()
+        }
+
         @Test func aRestartDuringAWaitEndsItAndTheRetryGetsTheDecision() async throws {
             let p = try await Pair.start()
             let waiter = Task { try await HTTP.raw("GET", p.a + "/v1/items/\(p.item)?wait=120", key: p.db.admin) }
