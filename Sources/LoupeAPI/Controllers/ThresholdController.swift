@@ -4,7 +4,8 @@ import LoupeDomain
 import LoupeJSON
 
 /// Threshold science: which fields the model gets wrong (`GET …/fields`), what each threshold would auto-approve at
-/// what error (`GET …/risk-coverage`), and how recent items would have gone under other thresholds (`POST …/what-if`).
+/// what error (`GET …/risk-coverage`), how recent items would have gone under other thresholds (`POST …/what-if`), and
+/// whether the auto-approvals drifted above the task's alert (`GET …/drift`).
 struct ThresholdController {
     let deps: APIDependencies
 
@@ -12,6 +13,15 @@ struct ThresholdController {
         routes.add(.get, "/v1/tasks/{name}/fields", roles: [.analyst], fields)
         routes.add(.get, "/v1/tasks/{name}/risk-coverage", roles: [.analyst], riskCoverage)
         routes.add(.post, "/v1/tasks/{name}/what-if", roles: [.analyst], whatIf)
+        routes.add(.get, "/v1/tasks/{name}/drift", roles: [.analyst], drift)
+    }
+
+    /// The last drift check: the analyst view's banner shows while `drifting` is true.
+    @Sendable func drift(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
+        let status = task.driftAlert == nil ? nil : try await deps.drift?.status(task: name)
+        return .json((status ?? DriftStatus(drifting: false, since: nil, checkedAt: nil, estimate: nil)).json(alert: task.driftAlert))
     }
 
     @Sendable func whatIf(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {

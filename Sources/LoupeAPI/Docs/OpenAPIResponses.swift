@@ -70,6 +70,10 @@ extension OpenAPI {
                                                            "auto_now": ["type": "integer"], "newly_auto": ["type": "integer"],
                                                            "newly_queued": ["type": "integer"], "known_errors_let_through": ["type": "integer"],
                                                            "expected_errors": ["type": ["object", "null"]]]],
+        "Drift": ["type": "object", "required": ["drift_alert", "drifting", "n"], "properties": [
+            "drift_alert": ["type": ["object", "null"]], "drifting": ["type": "boolean"], "since": nullableTimestamp,
+            "checked_at": nullableTimestamp, "n": ["type": "integer", "minimum": 0], "error": ["type": ["number", "null"]],
+            "ci": ["type": ["array", "null"], "items": ["type": "number"]]]],
         "SetupStatus": ["type": "object", "required": ["needed"], "properties": ["needed": ["type": "boolean"]]],
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),

@@ -43,6 +43,10 @@ extension OpenAPI {
                                    "default": "english", "description": "the language of the inputs, for few-shot search by text (PostgreSQL text search configuration)"],
             "embedding_dimensions": ["type": ["integer", "null"], "minimum": 1, "maximum": .int(Embedding.maxDimensions),
                                      "description": "length of the embeddings intake accepts; null: none"],
+            "drift_alert": ["type": ["object", "null"], "required": ["target_error", "window_days"], "additionalProperties": false,
+                            "properties": ["target_error": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1],
+                                           "window_days": ["type": "integer", "minimum": 1, "maximum": 365]],
+                            "description": "raise task.drift once each time the 95% lower bound of the error among the last window_days' audited auto-approvals rises above target_error; null: never"],
         ]],
         "ItemInput": ["type": "object", "required": ["task", "input", "output", "confidence"], "additionalProperties": false, "properties": [
             "task": taskName, "external_id": text(max: 256, nullable: true),

@@ -12,6 +12,7 @@ public final class LoupeMetrics: Sendable {
     private let approved: Prometheus.Counter
     private let pending: Prometheus.Counter
     private let waiting: Prometheus.Gauge
+    private let driftChecks: Prometheus.Counter
 
     private init() {
         let registry = PrometheusCollectorRegistry()
@@ -25,7 +26,11 @@ public final class LoupeMetrics: Sendable {
         approved = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "approved")])
         pending = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "pending")])
         waiting = registry.makeGauge(name: "loupe_waiting_requests")
+        driftChecks = registry.makeCounter(name: "loupe_drift_checks_total")
     }
+
+    /// One pass of this server's drift monitor completed.
+    public func driftChecked() { driftChecks.increment() }
 
     func routed(_ status: ItemStatus) {
         (status == .approved ? approved : pending).increment()

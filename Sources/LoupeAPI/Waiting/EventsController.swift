@@ -104,8 +104,8 @@ struct EventStream: Sendable {
                 cursor = next
                 var text = ""
                 for event in page {
-                    guard let item = event.item else { continue }
-                    let data = JSONWriter.string(["event": .string(event.event), "item": item.json(revealingReviewers: reveal)])
+                    guard let body = event.body(revealingReviewers: reveal) else { continue }
+                    let data = JSONWriter.string(body)
                     text += "id: \(event.id)\nevent: \(event.event)\ndata: \(data)\n\n"
                 }
                 if !text.isEmpty {

@@ -30,6 +30,8 @@ public struct TaskDefinition: Sendable, Equatable {
     public var textSearchConfig = TextSearchConfig.default
     /// Length of the embeddings intake accepts (nil: the task takes none).
     public var embeddingDimensions: Int?
+    /// When to raise `task.drift` (nil: never).
+    public var driftAlert: DriftAlert?
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -64,7 +66,7 @@ public struct TaskDefinition: Sendable, Equatable {
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
                           "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days",
-                          "text_search_config", "embedding_dimensions"])
+                          "text_search_config", "embedding_dimensions", "drift_alert"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -91,6 +93,7 @@ public struct TaskDefinition: Sendable, Equatable {
             r.error("text_search_config", "must be one of PostgreSQL's configurations: \(TextSearchConfig.all.joined(separator: ", "))")
         }
         let dimensions = r.integer("embedding_dimensions", in: 1...Embedding.maxDimensions)
+        let drift = DriftAlert.parse(r.value("drift_alert", required: false), into: &r)
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
@@ -101,6 +104,7 @@ public struct TaskDefinition: Sendable, Equatable {
         task.retentionDays = retention
         task.textSearchConfig = textConfig
         task.embeddingDimensions = dimensions
+        task.driftAlert = drift
         return task
     }
 
@@ -115,6 +119,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "deadline_seconds": deadlineSeconds.map { .int($0) } ?? .null, "on_deadline": .string(onDeadline.rawValue),
             "redact": .array(redact.pointers.map { .string($0) }), "retention_days": retentionDays.map { .int($0) } ?? .null,
             "text_search_config": .string(textSearchConfig), "embedding_dimensions": embeddingDimensions.map { .int($0) } ?? .null,
+            "drift_alert": driftAlert?.json ?? .null,
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

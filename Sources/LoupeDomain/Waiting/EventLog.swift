@@ -1,4 +1,5 @@
 import Foundation
+import LoupeJSON
 
 /// A reader's place in the event log: events are read in (transaction id, event id) order, which is
 /// commit-safe where the event id alone is not (see migration 0015).
@@ -13,16 +14,33 @@ public struct EventCursor: Sendable, Equatable {
     public static let start = EventCursor(txid: 0, id: 0)
 }
 
-/// One event as the stream sends it: its id, its type, and the item as it is now (nil when the reader
-/// does not want this event; the cursor still moves past it).
+/// One event as the stream sends it: its id, its type, and the item as it is now, or for a task-level event
+/// (`task.drift`) its task and what it reports. Neither when the reader does not want this event; the cursor
+/// still moves past it.
 public struct LoggedEvent: Sendable {
     public let id: Int64
     public let event: String
     public let item: ItemRecord?
-    public init(id: Int64, event: String, item: ItemRecord?) {
+    public let task: String?
+    public let details: JSONValue?
+    public init(id: Int64, event: String, item: ItemRecord?, task: String? = nil, details: JSONValue? = nil) {
         self.id = id
         self.event = event
         self.item = item
+        self.task = task
+        self.details = details
+    }
+
+    /// The body webhooks and the event stream send: `{event, item}`, or `{event, task, drift}` for a task's drift.
+    public func body(revealingReviewers reveal: Bool) -> JSONValue? {
+        if let item { return ["event": .string(event), "item": item.json(revealingReviewers: reveal)] }
+        if let task, let details { return Self.taskBody(event: event, task: task, details: details) }
+        return nil
+    }
+
+    /// The body of a task-level event.
+    public static func taskBody(event: String, task: String, details: JSONValue) -> JSONValue {
+        ["event": .string(event), "task": .string(task), "drift": details]
     }
 }
 

@@ -9,7 +9,10 @@ public struct DueDelivery: Sendable {
     public let url: String
     public let secret: String
     public let event: String
-    public let itemID: UUID
+    /// nil for a task-level event, which carries its `task` and `details` instead.
+    public let itemID: UUID?
+    public var task: String?
+    public var details: JSONValue?
     public let attempts: Int
     public let createdAt: Date
     public let consecutiveFailures: Int
@@ -17,7 +20,7 @@ public struct DueDelivery: Sendable {
     /// destination may only hold a few of the dispatcher's places.
     public var destination: String = ""
 
-    public init(id: UUID, webhookID: UUID?, url: String, secret: String, event: String, itemID: UUID, attempts: Int, createdAt: Date,
+    public init(id: UUID, webhookID: UUID?, url: String, secret: String, event: String, itemID: UUID?, attempts: Int, createdAt: Date,
                 consecutiveFailures: Int) {
         self.id = id
         self.webhookID = webhookID

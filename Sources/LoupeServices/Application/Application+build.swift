@@ -31,6 +31,8 @@ public struct ServeConfiguration: Sendable {
     /// How long the event log keeps events (at least 24 h is promised).
     public var eventRetention: Duration = .seconds(72 * 3600)
     public var deadlineInterval: Duration = .seconds(1)
+    /// How often every server checks the tasks with a drift alert.
+    public var driftInterval: Duration = .seconds(60)
     /// How often the retention service looks for decided items past their task's `retention_days`.
     public var retentionInterval: Duration = .seconds(300)
 
@@ -60,6 +62,7 @@ public enum LoupeApplication {
             webStatic: configuration.webStatic)
         deps.security = configuration.security
         deps.events = store.events
+        deps.drift = store.drift
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting
@@ -93,6 +96,8 @@ public enum LoupeApplication {
                                                                       wakeups: signals.deliveries, settings: webhookSettings, logger: logger)),
                        traced("deadlines", DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval,
                                                            logger: logger)),
+                       traced("drift monitor", DriftMonitor(drift: store.drift, clock: clock, interval: configuration.driftInterval,
+                                                            logger: logger)),
                        traced("event retention", EventRetention(events: store.events, clock: clock, retention: configuration.eventRetention,
                                                                 logger: logger)),
                        traced("retention", RetentionService(erasure: store.erasure, clock: clock, interval: configuration.retentionInterval,

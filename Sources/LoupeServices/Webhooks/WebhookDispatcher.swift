@@ -93,6 +93,17 @@ public struct WebhookDispatcher: Service {
         }
     }
 
+    /// `{event, item}` with the item as it is now, or `{event, task, drift}` for a task-level event.
+    func body(of delivery: DueDelivery) async throws -> JSONValue {
+        guard let itemID = delivery.itemID else {
+            guard let task = delivery.task, let details = delivery.details else { throw DispatchError("delivery \(delivery.id) has no subject") }
+            return LoggedEvent.taskBody(event: delivery.event, task: task, details: details)
+        }
+        guard let item = try await items.get(itemID) else { throw DispatchError("item \(itemID) is gone") }
+        // Per-item callbacks go to the upstream system, which does not learn who reviewed; webhooks are the admin's.
+        return ["event": .string(delivery.event), "item": item.json(revealingReviewers: delivery.webhookID != nil)]
+    }
+
     func send(_ delivery: DueDelivery) async {
         let outcome: AttemptOutcome
         let started = ContinuousClock.now
@@ -101,10 +112,7 @@ public struct WebhookDispatcher: Service {
             return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
         }
         do {
-            guard let item = try await items.get(delivery.itemID) else { throw DispatchError("item \(delivery.itemID) is gone") }
-            // Per-item callbacks go to the upstream system, which does not learn who reviewed; webhooks are the admin's.
-            let body = JSONWriter.bytes(["event": .string(delivery.event),
-                                         "item": item.json(revealingReviewers: delivery.webhookID != nil)])
+            let body = JSONWriter.bytes(try await body(of: delivery))
             let timestamp = Int(clock.now().timeIntervalSince1970)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST

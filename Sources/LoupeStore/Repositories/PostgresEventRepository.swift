@@ -1,5 +1,6 @@
 import Foundation
 import LoupeDomain
+import LoupeJSON
 import Logging
 import PostgresNIO
 
@@ -46,7 +47,7 @@ public struct PostgresEventRepository: EventRepository {
     public func page(after cursor: EventCursor, filter: EventFilter, limit: Int) async throws -> (events: [LoggedEvent], next: EventCursor) {
         let rows = try await client.query("""
             WITH page AS (
-                SELECT e.txid, e.id, e.event, e.item_id,
+                SELECT e.txid, e.id, e.event, e.item_id, e.task, e.details,
                        (\(filter.tasks)::text[] IS NULL OR e.task = ANY (\(filter.tasks)::text[]))
                        AND (\(filter.types)::text[] IS NULL OR e.event = ANY (\(filter.types)::text[])) AS wanted
                 FROM events e
@@ -55,6 +56,8 @@ public struct PostgresEventRepository: EventRepository {
                 LIMIT \(limit)
             )
             SELECT p.txid::text AS ev_txid, p.id AS ev_id, p.event AS ev_event, p.wanted AND i.id IS NOT NULL AS ev_wanted,
+                   CASE WHEN p.wanted AND p.item_id IS NULL THEN p.task END AS ev_task,
+                   CASE WHEN p.wanted AND p.item_id IS NULL THEN p.details::text END AS ev_details,
                    \(unescaped: PostgresItemRepository.columns("i"))
             FROM page p LEFT JOIN items i ON p.wanted AND i.id = p.item_id
             ORDER BY p.txid, p.id
@@ -66,7 +69,9 @@ public struct PostgresEventRepository: EventRepository {
             let id: Int64 = try r.value("ev_id")
             next = EventCursor(txid: UInt64(try r.value("ev_txid", as: String.self)) ?? next.txid, id: id)
             let item = try r.value("ev_wanted", as: Bool.self) ? try PostgresItemRepository.decode(r) : nil
-            events.append(LoggedEvent(id: id, event: try r.value("ev_event"), item: item))
+            let task: String? = try r.value("ev_task")
+            let details = try r.value("ev_details", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }
+            events.append(LoggedEvent(id: id, event: try r.value("ev_event"), item: item, task: task, details: details))
         }
         return (events, next)
     }

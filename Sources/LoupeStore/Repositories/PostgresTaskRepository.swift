@@ -21,6 +21,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).deadline_seconds AS \(p)deadline_seconds, \(a).on_deadline AS \(p)on_deadline,
         \(a).redact::text AS \(p)redact, \(a).retention_days AS \(p)retention_days,
         \(a).text_search_config AS \(p)text_search_config, \(a).embedding_dimensions AS \(p)embedding_dimensions,
+        \(a).drift_target_error AS \(p)drift_target_error, \(a).drift_window_days AS \(p)drift_window_days,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -31,12 +32,12 @@ public struct PostgresTaskRepository: TaskRepository {
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
                                approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline,
-                               redact, retention_days, text_search_config, embedding_dimensions)
+                               redact, retention_days, text_search_config, embedding_dimensions, drift_target_error, drift_window_days)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
                     \(task.deadlineSeconds), \(task.onDeadline.rawValue),
                     \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays),
-                    \(task.textSearchConfig), \(task.embeddingDimensions))
+                    \(task.textSearchConfig), \(task.embeddingDimensions), \(task.driftAlert?.targetError), \(task.driftAlert?.windowDays))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
@@ -44,7 +45,8 @@ public struct PostgresTaskRepository: TaskRepository {
                 approvals_as_examples = EXCLUDED.approvals_as_examples, updated_at = EXCLUDED.updated_at,
                 max_leases = EXCLUDED.max_leases, deadline_seconds = EXCLUDED.deadline_seconds, on_deadline = EXCLUDED.on_deadline,
                 redact = EXCLUDED.redact, retention_days = EXCLUDED.retention_days,
-                text_search_config = EXCLUDED.text_search_config, embedding_dimensions = EXCLUDED.embedding_dimensions
+                text_search_config = EXCLUDED.text_search_config, embedding_dimensions = EXCLUDED.embedding_dimensions,
+                drift_target_error = EXCLUDED.drift_target_error, drift_window_days = EXCLUDED.drift_window_days
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         var stored: (task: TaskDefinition, created: Bool)?
@@ -99,6 +101,9 @@ public struct PostgresTaskRepository: TaskRepository {
         task.retentionDays = try r.value(p + "retention_days")
         task.textSearchConfig = try r.value(p + "text_search_config")
         task.embeddingDimensions = try r.value(p + "embedding_dimensions")
+        if let target: Double = try r.value(p + "drift_target_error"), let days: Int = try r.value(p + "drift_window_days") {
+            task.driftAlert = DriftAlert(targetError: target, windowDays: days)
+        }
         return task
     }
 }

@@ -59,9 +59,10 @@ public struct PostgresWebhookRepository: WebhookRepository {
             """, logger: logger)
         var result: [JSONValue] = []
         for try await (id, event, item, state, attempts, next, status, error, created, delivered, tries)
-            in rows.decode((UUID, String, UUID, String, Int, Date, Int?, String?, Date, Date?, String).self) {
+            in rows.decode((UUID, String, UUID?, String, Int, Date, Int?, String?, Date, Date?, String).self) {
             result.append([
-                "id": .string(id.uuidString.lowercased()), "event": .string(event), "item_id": .string(item.uuidString.lowercased()),
+                "id": .string(id.uuidString.lowercased()), "event": .string(event),
+                "item_id": item.map { .string($0.uuidString.lowercased()) } ?? .null,
                 "state": .string(state), "attempts": .int(attempts), "next_attempt_at": .string(Timestamp.string(next)),
                 "last_status": status.map { .int($0) } ?? .null, "last_error": error.map(JSONValue.string) ?? .null,
                 "created_at": .string(Timestamp.string(created)),
@@ -122,7 +123,8 @@ public struct PostgresWebhookRepository: WebhookRepository {
                 RETURNING d.*
             )
             SELECT c.id, c.webhook_id, coalesce(w.url, c.url), coalesce(w.secret, k.callback_secret, s.value), c.event, c.item_id,
-                   c.attempts, c.created_at, coalesce(w.consecutive_failures, b.consecutive_failures, 0), due.destination
+                   c.attempts, c.created_at, coalesce(w.consecutive_failures, b.consecutive_failures, 0), due.destination,
+                   c.task, c.details::text
             FROM claimed c JOIN due ON due.id = c.id LEFT JOIN webhooks w ON w.id = c.webhook_id
             LEFT JOIN destination_breakers b ON c.webhook_id IS NULL AND b.destination = due.destination
             LEFT JOIN items i ON c.webhook_id IS NULL AND i.id = c.item_id
@@ -130,11 +132,13 @@ public struct PostgresWebhookRepository: WebhookRepository {
             CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
             """, logger: logger)
         var due: [DueDelivery] = []
-        for try await (id, hook, url, secret, event, item, attempts, created, failures, destination)
-            in rows.decode((UUID, UUID?, String, String, String, UUID, Int, Date, Int, String?).self) {
+        for try await (id, hook, url, secret, event, item, attempts, created, failures, destination, task, details)
+            in rows.decode((UUID, UUID?, String, String, String, UUID?, Int, Date, Int, String?, String?, String?).self) {
             var delivery = DueDelivery(id: id, webhookID: hook, url: url, secret: secret, event: event, itemID: item, attempts: attempts,
                                        createdAt: created, consecutiveFailures: failures)
             delivery.destination = destination ?? ""
+            delivery.task = task
+            delivery.details = details.flatMap { try? JSONParser.parse($0) }
             due.append(delivery)
         }
         return due

@@ -44,6 +44,7 @@ struct Serve: AsyncParsableCommand {
         if let v = env["LOUPE_MAX_EVENT_STREAMS"].flatMap(Int.init), v > 0 { configuration.waiting.maxStreams = v }
         if let v = env["LOUPE_EVENT_RETENTION_HOURS"].flatMap(Double.init) { configuration.eventRetention = .seconds(max(24, v) * 3600) }
         if let v = env["LOUPE_DEADLINE_INTERVAL_MS"].flatMap(Int64.init), v > 0 { configuration.deadlineInterval = .milliseconds(v) }
+        if let v = env["LOUPE_DRIFT_INTERVAL_MS"].flatMap(Int64.init), v > 0 { configuration.driftInterval = .milliseconds(v) }
         if let v = env["LOUPE_RETENTION_INTERVAL_S"].flatMap(Double.init), v > 0 { configuration.retentionInterval = .milliseconds(Int64(v * 1000)) }
         let wait = env["LOUPE_DB_WAIT_MS"].flatMap(Int64.init).map { Duration.milliseconds(max(1, $0)) } ?? .seconds(2)
         let replica = try env["DATABASE_READ_URL"].flatMap { $0.isEmpty ? nil : $0 }.map {

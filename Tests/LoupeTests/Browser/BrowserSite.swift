@@ -7,6 +7,7 @@ import Testing
 struct BrowserSite {
     let server: ServerProcess
     let admin: String
+    let databaseURL: String
 
     static func start(users: [(email: String, role: String)]) async throws -> BrowserSite {
         let location = try await TestCluster.freshDatabase()
@@ -18,7 +19,7 @@ struct BrowserSite {
             #expect(try await LoupeBinary.run(["users", "create", "--email", email, "--role", role], environment: env,
                                               stdin: "password-1234\n").0 == 0)
         }
-        return BrowserSite(server: server, admin: admin)
+        return BrowserSite(server: server, admin: admin, databaseURL: env["DATABASE_URL"] ?? "")
     }
 
     /// A call with the admin key.

@@ -115,7 +115,14 @@ import Testing
         try await browser.click("#confirm-reject")
         try await browser.waitUntil("document.getElementById('empty-queue')")
 
-        // The analyst view: charts, the item list, an item's history.
+        // The analyst view: charts, the item list, an item's history. The task's auto-approvals drift above its alert
+        // (the drift monitor's verdict written as it would write it; DriftTests check the monitor itself).
+        let drifting = try await Psql.run(url: site.databaseURL, """
+            UPDATE tasks SET drift_target_error = 0.05, drift_window_days = 7 WHERE name = 'invoice';
+            INSERT INTO task_drift (task, drifting, changed_at, checked_at, n, error, low, high)
+            VALUES ('invoice', true, now(), now(), 40, 0.2, 0.105, 0.348)
+            """)
+        #expect(drifting.0 == 0, "\(drifting)")
         try await browser.click("#logout")
         try await browser.waitUntil("document.getElementById('email')")
         try await browser.type("#email", "ana@example.com")
@@ -129,6 +136,8 @@ import Testing
         // Threshold science: the risk–coverage curve with today's threshold, the per-field table, a what-if replay.
         try await browser.waitUntil("document.querySelector('#risk-coverage svg .marker-today') && document.getElementById('fields-table')")
         #expect(try await browser.text("#recommendation").contains("No recommendation"))
+        let banner = try await browser.text("#drift-banner")
+        #expect(banner.contains("20.0%") && banner.contains("40 audits") && banner.contains("5.0%"), "\(banner)")
         #expect(try await browser.text("#fields-table").contains("/total"))
         try await browser.type("#what-if-threshold", "0.1")
         try await browser.click("#what-if-form button[type=submit]")

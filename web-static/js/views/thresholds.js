@@ -3,11 +3,12 @@ import { h, replace, pct } from '../dom.js';
 import { riskCoverage } from '../charts.js';
 
 // Threshold science for one task: the risk–coverage curve with today's threshold and the recommendation,
-// error rates per field with intervals, and a what-if replay of candidate thresholds.
+// error rates per field with intervals, a what-if replay of candidate thresholds, and a banner while the task's
+// auto-approvals are drifting above its alert.
 export async function thresholdSection(app, task) {
   const name = encodeURIComponent(task);
-  const [risk, fields] = await Promise.all([
-    api('GET', `/v1/tasks/${name}/risk-coverage`), api('GET', `/v1/tasks/${name}/fields`)]);
+  const [risk, fields, drift] = await Promise.all([
+    api('GET', `/v1/tasks/${name}/risk-coverage`), api('GET', `/v1/tasks/${name}/fields`), api('GET', `/v1/tasks/${name}/drift`)]);
   const result = h('div', { id: 'what-if-result', role: 'status', 'aria-live': 'polite' });
   const threshold = h('input', { id: 'what-if-threshold', type: 'number', min: '0', max: '1', step: '0.01',
     value: String(risk.recommended?.threshold ?? risk.current_threshold) });
@@ -24,6 +25,7 @@ export async function thresholdSection(app, task) {
     h('button', { type: 'submit', class: 'primary' }, 'Replay'), result);
   return h('section', { id: 'threshold-science' },
     h('h2', {}, 'Threshold science'),
+    driftBanner(drift),
     h('div', { class: 'charts' },
       h('figure', { class: 'card', id: 'risk-coverage' },
         h('figcaption', {}, 'Risk–coverage: share auto-approved and its error, per threshold'),
@@ -33,6 +35,16 @@ export async function thresholdSection(app, task) {
     h('h3', {}, 'Fields'),
     fieldsTable(fields),
     form);
+}
+
+// Shown from the check that raised task.drift until the window's error falls back under the target.
+function driftBanner(drift) {
+  if (!drift.drifting) return null;
+  const [low, high] = drift.ci ?? [0, 0];
+  return h('p', { class: 'flash', id: 'drift-banner', role: 'alert' },
+    `Drift: ${pct(drift.error)} of the audited auto-approvals of the last ${drift.drift_alert.window_days} days were wrong `
+    + `(95% interval ${pct(low)}–${pct(high)}, ${drift.n} audits), above the target of ${pct(drift.drift_alert.target_error)} `
+    + `since ${new Date(drift.since).toLocaleString()}. Raise the threshold or look at what changed.`);
 }
 
 function recommendationText(risk) {
