@@ -24,6 +24,8 @@ public struct APIDependencies: Sendable {
     public var erasure: (any ErasureRepository)?
     /// The event log behind `GET /v1/events`.
     public var events: (any EventRepository)?
+    /// People as admins manage them (`/v1/users`) and their one-time links.
+    public var people: (any PeopleRepository)?
     /// Drift checks' outcomes, for `GET /v1/tasks/{name}/drift`.
     public var drift: (any DriftRepository)?
     /// Requests waiting for decisions, woken by the server's LISTEN connection.

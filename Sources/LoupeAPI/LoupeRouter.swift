@@ -34,6 +34,7 @@ public enum LoupeRouter {
         ReviewController(deps: deps, catalog: catalog).register(routes)
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         SetupController(deps: deps).register(routes)
+        PeopleController(deps: deps).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

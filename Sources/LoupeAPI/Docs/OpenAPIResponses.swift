@@ -74,7 +74,13 @@ extension OpenAPI {
             "drift_alert": ["type": ["object", "null"]], "drifting": ["type": "boolean"], "since": nullableTimestamp,
             "checked_at": nullableTimestamp, "n": ["type": "integer", "minimum": 0], "error": ["type": ["number", "null"]],
             "ci": ["type": ["array", "null"], "items": ["type": "number"]]]],
-        "SetupStatus": ["type": "object", "required": ["needed"], "properties": ["needed": ["type": "boolean"]]],
+        "SetupStatus": ["type": "object", "required": ["needed"], "properties": [
+            "needed": ["type": "boolean"], "purpose": ["enum": ["first_run", "invite", "reset"]], "email": ["type": "string"]]],
+        "Person": ["type": "object", "required": ["id", "email", "role", "groups", "active"], "properties": [
+            "id": uuid, "email": ["type": "string"], "role": ["type": "string"], "groups": ["type": "array", "items": ["type": "string"]],
+            "active": ["type": "boolean"], "password_set": ["type": "boolean"], "created_at": ["type": "string"],
+            "setup_url": ["type": "string", "description": "shown once, when created"]]],
+        "People": list("users", ref("Person")),
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
         "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],

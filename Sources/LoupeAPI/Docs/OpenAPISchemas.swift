@@ -6,6 +6,8 @@ import LoupeJSON
 extension OpenAPI {
     static let nullableText: JSONValue = ["type": ["string", "null"]]
     static let score: JSONValue = ["type": "number", "minimum": 0, "maximum": 1]
+    /// A person's groups (named like tasks, so `group:NAME` reads unambiguously).
+    static let groups: JSONValue = ["type": ["array", "null"], "maxItems": 50, "items": taskName]
     /// Field scores by JSON Pointer into the output ("/total"), each 0…1.
     static let pointerScores: JSONValue = ["type": ["object", "null"], "propertyNames": ["pattern": "^(/([^~\\u0000]|~[01])*)*$"],
                                            "additionalProperties": score]
@@ -101,7 +103,12 @@ extension OpenAPI {
                            "description": "requests per second (batches count their items)"]]],
         "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
             "host": host, "item_id": uuid]],
-        "SetupInput": ["type": "object", "required": ["token", "email", "password"], "additionalProperties": false, "properties": [
+        "Invitation": ["type": "object", "required": ["email", "role"], "additionalProperties": false, "properties": [
+            "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*@[^\\u0000]*$"],
+            "role": ["enum": ["reviewer", "analyst", "admin"]], "groups": groups]],
+        "PersonChange": ["type": "object", "additionalProperties": false, "properties": [
+            "role": ["enum": ["reviewer", "analyst", "admin", .null]], "groups": groups, "active": ["type": ["boolean", "null"]]]],
+        "SetupInput": ["type": "object", "required": ["token", "password"], "additionalProperties": false, "properties": [
             "token": ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"],
             "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*$"],
             "password": ["type": "string", "minLength": 8, "maxLength": 1024, "pattern": "^[^\\u0000]*$"],

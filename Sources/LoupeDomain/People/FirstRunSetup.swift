@@ -19,6 +19,11 @@ public final class FirstRunSetup: Sendable {
     /// The token while setup is open; nil once used or closed.
     public var current: String? { token.withLock { $0 } }
 
+    /// Whether `candidate` is the open token, without taking it.
+    public func matches(_ candidate: String) -> Bool {
+        token.withLock { t in t.map { SHA256.hash(data: Data(candidate.utf8)) == SHA256.hash(data: Data($0.utf8)) } ?? false }
+    }
+
     /// Takes the token if `candidate` is it (compared as digests, so timing says nothing); true at most once.
     public func take(_ candidate: String) -> Bool {
         token.withLock { t in

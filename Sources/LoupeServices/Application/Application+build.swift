@@ -63,6 +63,7 @@ public enum LoupeApplication {
         deps.security = configuration.security
         deps.events = store.events
         deps.drift = store.drift
+        deps.people = store.users
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting

@@ -27,8 +27,8 @@ struct FirstRunNotice: Service {
                 // With --port 0 the port is only known from the "listening on" line.
                 let base = (publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
                     ?? (listening.hasSuffix(":0") ? String(listening.dropLast(2)) + ":<port>" : listening)
-                let link = "\(base)/#/setup/\(token)"
-                logger.notice("no admin account yet: create the first one in a browser at \(link) (works once, until an admin exists)")
+                let link = "\(base)/setup?token=\(token)"
+                logger.notice("first-run setup: \(link) (no admin account yet: create the first one in a browser there; works once, until an admin exists)")
                 return
             } catch {
                 if attempt == 59 { logger.warning("could not check for an admin account: \(error)") }

@@ -16,11 +16,13 @@ public enum AdminTasks {
         }
     }
 
-    public static func createUser(session: DatabaseSession, email: String, role: Role, password: String, cost: UInt8,
-                                  logger: Logger) async throws -> User {
+    public static func createUser(session: DatabaseSession, email: String, role: Role, password: String, groups: [String] = [],
+                                  cost: UInt8, logger: Logger) async throws -> User {
         let hash = try await PasswordHasher(cost: cost).hash(password)
         return try await withStore(session, logger: logger) { store in
-            try await store.users.create(email: email, role: role, passwordHash: hash, now: Date())
+            let user = try await store.users.create(email: email, role: role, passwordHash: hash, now: Date())
+            if !groups.isEmpty { _ = try await store.users.update(user.id, PersonChange(groups: groups), now: Date()) }
+            return user
         }
     }
 

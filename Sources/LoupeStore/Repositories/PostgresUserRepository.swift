@@ -29,7 +29,8 @@ public struct PostgresUserRepository: UserRepository {
 
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
         let rows = try await client.query(
-            "SELECT id, email, role, password_hash FROM users WHERE email = \(email.lowercased()) AND disabled_at IS NULL",
+            // Invited people have no password until they use their link.
+            "SELECT id, email, role, password_hash FROM users WHERE email = \(email.lowercased()) AND disabled_at IS NULL AND password_hash IS NOT NULL",
             logger: logger)
         for try await (id, email, role, hash) in rows.decode((UUID, String, String, String).self) {
             guard let role = Role(rawValue: role) else { return nil }

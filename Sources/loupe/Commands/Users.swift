@@ -7,16 +7,20 @@ import LoupeServices
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage people who sign in to the web UI.", subcommands: [Create.self])
 
-    /// `loupe users create --email E --role R`, the password read from stdin (first line).
+    /// `loupe users create --email E --role R [--group G]…`, the password read from stdin (first line).
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; the password is read from stdin.")
         @Option(help: "The person's email, used to sign in.") var email: String
         @Option(help: "reviewer | analyst | admin") var role: String
+        @Option(name: .customLong("group"), help: "A group the person belongs to (repeat for several).") var groups: [String] = []
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             guard let role = Role(rawValue: role), role != .ingest else { throw ValidationError("--role must be reviewer, analyst or admin") }
             guard email.contains("@"), (3...254).contains(email.count) else { throw ValidationError("--email must be an email address") }
+            guard groups.count <= 50, groups.allSatisfy(TaskDefinition.isValidName) else {
+                throw ValidationError("--group takes a name of 1–64 ASCII letters, digits, '_', '.' or '-' (at most 50 groups)")
+            }
         }
 
         func run() async throws {
@@ -31,7 +35,7 @@ struct Users: AsyncParsableCommand {
             let cost = ProcessInfo.processInfo.environment["LOUPE_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
             do {
                 let user = try await AdminTasks.createUser(session: session, email: email, role: Role(rawValue: role)!,
-                                                           password: password, cost: cost, logger: logger)
+                                                           password: password, groups: Array(Set(groups)).sorted(), cost: cost, logger: logger)
                 print("created \(user.role.rawValue) \(user.email)")
             } catch let problem as Problem {
                 FileHandle.standardError.write(Data("error: \(problem.detail)\n".utf8))

@@ -13,9 +13,9 @@ import Testing
         // An admin API key is not an admin account: the setup link is still offered.
         let server = try await BrowserSite.start(users: []).server
         defer { server.process.terminate() }
-        #expect(try await eventually { server.log.contains("/#/setup/") }, "the setup link is logged:\n\(server.log)")
-        let line = try #require(server.log.split(separator: "\n").first { $0.contains("/#/setup/") })
-        let token = String(try #require(line.components(separatedBy: "/#/setup/").last?.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }))
+        #expect(try await eventually { server.log.contains("first-run setup: ") }, "the setup link is logged:\n\(server.log)")
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains("first-run setup: ") })
+        let token = String(try #require(line.components(separatedBy: "/setup?token=").last?.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }))
         #expect(token.count >= 40)
         let base = server.baseURL
         #expect(try await HTTP.request("GET", base + "/v1/setup").1["needed"] == true)
@@ -27,7 +27,7 @@ import Testing
         try await browser.go(base + "/")
         try await browser.waitUntil("document.getElementById('setup-hint')")
         #expect(try await browser.text("#setup-hint").contains("setup link"))
-        try await browser.go(base + "/#/setup/\(token)")
+        try await browser.go(base + "/setup?token=\(token)")
         try await browser.waitUntil("document.getElementById('setup-form')")
         try await browser.type("#setup-email", "Olga@Example.com")
         try await browser.type("#setup-password", "first-admin-pass")
