@@ -64,7 +64,10 @@ async function route() {
   const name = location.hash.replace(/^#\//, '').split('/')[0] || 'queue';
   if (name === 'setup') {
     renderChrome();
-    setupView(app, location.hash.split('/')[2] ?? '', async () => { await whoami(); app.go('#/admin'); });
+    await setupView(app, location.hash.split('/')[2] ?? '', async (user) => {
+      await whoami();
+      app.go(user.role === 'admin' ? '#/admin' : (user.role === 'analyst' ? '#/analyst' : '#/queue'));
+    });
     return;
   }
   if (!app.user && name !== 'login') { app.go('#/login'); return; }

@@ -3,7 +3,8 @@ import LoupeJSON
 import Testing
 
 /// Issue 15, first run: with no admin account, `loupe serve` logs a one-time setup link; the sign-in page says so;
-/// the link creates the first admin in the browser, once.
+/// the link creates the first admin in the browser, once. Then (issue 15, point 6) that admin invites a reviewer, who
+/// signs in through the invitation link, and deactivates them.
 @Suite(.serialized) struct FirstRunBrowserTests {
     @Test func theSetupLinkCreatesTheFirstAdminOnce() async throws {
         try await WebDriver.with(scenario)
@@ -41,6 +42,43 @@ import Testing
         #expect(again.0 == 409, "\(again.1)")
         #expect(try await HTTP.request("GET", base + "/v1/setup").1["needed"] == false)
         #expect(try await HTTP.request("POST", base + "/v1/session", json: ["email": "olga@example.com", "password": "first-admin-pass"]).0 == 201)
+
+        // People: the admin invites a reviewer; the link is shown once, on the page.
+        try await browser.waitUntil("document.getElementById('invite-form')")
+        try await browser.type("#invite-email", "rita@example.com")
+        _ = try await browser.script("document.getElementById('invite-role').value = 'reviewer'; return true")
+        try await browser.type("#invite-groups", "de, invoices")
+        try await browser.click("#invite-form button[type=submit]")
+        try await browser.waitUntil("document.getElementById('setup-url')?.value.includes('/setup?token=')")
+        let invitation = try await browser.script("return document.getElementById('setup-url').value").stringValue ?? ""
+        #expect(try await browser.text("#people-table").contains("invited"))
+        try await browser.click("#logout")
+        try await browser.waitUntil("document.getElementById('email')")
+        // The invited person opens the link, sees their email, chooses a password and is signed in as a reviewer.
+        try await browser.go(invitation)
+        try await browser.waitUntil("document.getElementById('setup-form') && document.getElementById('setup-email').value === 'rita@example.com'")
+        try await browser.type("#setup-password", "rita-password-1")
+        try await browser.type("#setup-again", "rita-password-1")
+        try await browser.click("#setup-form button[type=submit]")
+        try await browser.waitUntil("location.hash.startsWith('#/queue') && document.getElementById('who')?.textContent.includes('rita@example.com (reviewer)')")
+        try await browser.click("#logout")
+        try await browser.waitUntil("document.getElementById('email')")
+        try await browser.go(invitation)
+        try await browser.waitUntil("document.getElementById('setup-invalid')")
+
+        // The admin deactivates her: she can no longer sign in.
+        try await browser.go(base + "/#/login")
+        try await browser.waitUntil("document.getElementById('email')")
+        try await browser.type("#email", "olga@example.com")
+        try await browser.type("#password", "first-admin-pass")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.getElementById('who')?.textContent.includes('olga@example.com')")
+        try await browser.go(base + "/#/admin")
+        try await browser.waitUntil("document.getElementById('active-rita-example-com')")
+        #expect(try await browser.script("return document.getElementById('groups-rita-example-com').value") == "de, invoices")
+        try await browser.click("#active-rita-example-com")
+        try await browser.waitUntil("document.getElementById('active-rita-example-com')?.textContent === 'Reactivate'")
+        #expect(try await HTTP.request("POST", base + "/v1/session", json: ["email": "rita@example.com", "password": "rita-password-1"]).0 == 401)
         #expect(await server.terminate() == 0)
     }
 }

@@ -1,8 +1,10 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
+import { peopleSection } from './people.js';
 
-// Tasks (thresholds, schema, instructions) and API keys (create, revoke).
+// Tasks (thresholds, schema, instructions), people (invite, role, deactivate, reset) and API keys (create, revoke).
 export async function adminView(app) {
+  const people = await peopleSection(app, () => adminView(app));
   const [{ tasks }, { keys }] = await Promise.all([api('GET', '/v1/tasks'), api('GET', '/v1/keys')]);
   const newKey = h('div', { id: 'new-key', role: 'status' });
   const keyName = h('input', { id: 'key-name', required: true });
@@ -12,6 +14,7 @@ export async function adminView(app) {
     h('h2', {}, 'Tasks'),
     tasks.map((t) => taskEditor(app, t)),
     taskEditor(app, null),
+    people,
     h('h2', {}, 'API keys'),
     h('table', { class: 'grid', id: 'keys' },
       h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))),
