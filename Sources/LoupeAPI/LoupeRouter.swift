@@ -35,6 +35,7 @@ public enum LoupeRouter {
         SessionController(deps: deps, authenticator: authenticator).register(routes)
         SetupController(deps: deps).register(routes)
         PeopleController(deps: deps).register(routes)
+        CommentsController(deps: deps).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

@@ -7,7 +7,8 @@ export function isTyping(event) {
 }
 
 const keys = [['a', 'Approve the model output'], ['e', 'Edit the output'], ['Ctrl+Enter', 'Submit the correction'],
-              ['r', 'Reject (asks for a reason)'], ['s', 'Skip: hand the item back and take another'], ['?', 'Show these shortcuts']];
+              ['r', 'Reject (asks for a reason)'], ['s', 'Skip: hand the item back and take another'],
+              ['c', 'Write a comment (for the next reviewer, or flagged for the lead)'], ['?', 'Show these shortcuts']];
 
 export function shortcutsHelp(open) {
   document.getElementById('shortcuts')?.remove();

@@ -123,6 +123,9 @@ struct ItemsController {
                 errors.append(.init(field: "status", message: "must be one of \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
         }
+        if let f = q["flagged"] {
+            if let flagged = Bool(String(f)) { query.flagged = flagged } else { errors.append(.init(field: "flagged", message: "must be true or false")) }
+        }
         if let l = q["limit"] {
             if let limit = Int(l), (1...500).contains(limit) { query.limit = limit } else {
                 errors.append(.init(field: "limit", message: "must be a whole number from 1 to 500"))

@@ -100,6 +100,8 @@ struct ReviewController {
         guard let events = try await deps.review.history(id: id) else {
             throw Problem.notFound("there is no item \(id.uuidString.lowercased())")
         }
-        return .json(["item_id": .string(id.uuidString.lowercased()), "events": .array(events.map { $0.json(for: context.principal) })])
+        // People's comments are for people: an upstream system's ingest key sees the item's history without them.
+        let shown = context.principal?.role == .ingest ? events.filter { $0.event != "commented" } : events
+        return .json(["item_id": .string(id.uuidString.lowercased()), "events": .array(shown.map { $0.json(for: context.principal) })])
     }
 }

@@ -51,6 +51,7 @@ enum OpenAPIDocument {
             "get": O.op("List items, keyset-paginated", role: reader,
                         params: [O.query("task", O.taskName, "only this task"), O.query("status", O.enumeration(O.statuses), "only this status"),
                                  O.query("prompt_version", O.text(max: 200), "only this prompt version"),
+                                 O.query("flagged", ["type": "boolean"], "only items someone flagged for the lead"),
                                  O.query("limit", O.integer(1, 500), "page size, default 50"),
                                  O.query("after", O.uuid, "the `next` cursor of the previous page"),
                                  O.query("order", O.enumeration(["asc", "desc"]), "by id; asc is the default")],
@@ -200,6 +201,14 @@ enum OpenAPIDocument {
         "/setup": ["get": O.op("Where setup links point: redirects to the web UI's setup screen with the token in the fragment", role: nil,
                                params: [O.query("token", ["type": "string"], "the link's token")],
                                responses: ["303": ("to /#/setup/TOKEN", nil)])],
+        "/v1/items/{id}/comments": [
+            "post": O.op("Comment on an item for the next reviewer, or flag it for the lead (flag: true); also in its history", role: "reviewer, analyst",
+                         body: "Comment", params: [id],
+                         responses: ["201": ("the comment", O.ref("HistoryEvent")), "404": ("no such item", O.problem),
+                                     "409": ("the item's content was erased", O.problem)]),
+            "get": O.op("An item's comments in order", role: "reviewer, analyst", params: [id],
+                        responses: ["200": ("{item_id, comments}", O.ref("Comments")), "404": ("no such item", O.problem)]),
+        ],
         "/v1/users": [
             "get": O.op("People who sign in to the web UI (never their passwords)", role: "admin", responses: ["200": ("the people", O.ref("People"))]),
             "post": O.op("Invite a person: the one-time setup_url (valid 7 days) is in this response only; no email is sent", role: "admin",

@@ -81,6 +81,10 @@ extension OpenAPI {
             "active": ["type": "boolean"], "password_set": ["type": "boolean"], "created_at": ["type": "string"],
             "setup_url": ["type": "string", "description": "shown once, when created"]]],
         "People": list("users", ref("Person")),
+        "HistoryEvent": ["type": "object", "required": ["id", "event", "actor", "at"], "properties": [
+            "id": ["type": "integer"], "event": ["type": "string"], "actor": ["type": "string"], "at": ["type": "string"],
+            "details": ["type": "object"]]],
+        "Comments": list("comments", ref("HistoryEvent")),
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
         "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],

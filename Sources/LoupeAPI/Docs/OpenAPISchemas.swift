@@ -103,6 +103,9 @@ extension OpenAPI {
                            "description": "requests per second (batches count their items)"]]],
         "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
             "host": host, "item_id": uuid]],
+        "Comment": ["type": "object", "required": ["text"], "additionalProperties": false, "properties": [
+            "text": ["type": "string", "minLength": 1, "maxLength": 4000, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"],
+            "flag": ["type": ["boolean", "null"], "description": "for the lead: GET /v1/items?flagged=true lists flagged items"]]],
         "Invitation": ["type": "object", "required": ["email", "role"], "additionalProperties": false, "properties": [
             "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*@[^\\u0000]*$"],
             "role": ["enum": ["reviewer", "analyst", "admin"]], "groups": groups]],

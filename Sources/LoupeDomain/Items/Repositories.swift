@@ -23,6 +23,8 @@ public struct ItemQuery: Sendable {
     public var allowedTasks: [String]?
     public var status: ItemStatus?
     public var promptVersion: String?
+    /// Only items someone flagged for the lead.
+    public var flagged = false
     public var limit: Int
     public var after: UUID?
     public var descending: Bool

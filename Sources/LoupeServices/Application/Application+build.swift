@@ -64,6 +64,7 @@ public enum LoupeApplication {
         deps.events = store.events
         deps.drift = store.drift
         deps.people = store.users
+        deps.comments = store.comments
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting

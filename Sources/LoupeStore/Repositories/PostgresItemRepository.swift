@@ -98,6 +98,9 @@ public struct PostgresItemRepository: ItemRepository {
         if let allowed = query.allowedTasks { try bind(" AND task = ANY ($?::text[])", allowed) }
         if let status = query.status { try bind(" AND status = $?", status.rawValue) }
         if let version = query.promptVersion { try bind(" AND prompt_version = $?", version) }
+        if query.flagged {
+            sql += " AND EXISTS (SELECT 1 FROM item_events e WHERE e.item_id = items.id AND e.event = 'commented' AND e.details @> '{\"flag\": true}')"
+        }
         if let after = query.after { try bind(query.descending ? " AND id < $?" : " AND id > $?", after) }
         sql += query.descending ? " ORDER BY id DESC" : " ORDER BY id"
         try bind(" LIMIT $?", query.limit)

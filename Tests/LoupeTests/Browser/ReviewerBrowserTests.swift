@@ -61,6 +61,17 @@ import Testing
         #expect(approved["status"] == "approved")
         #expect(approved["decision"]?["by"] == "user:rita@example.com")
 
+        // A comment for the lead with `c`: letters typed into it fire no shortcut, the comment shows at once.
+        try await browser.press("c")
+        try await browser.waitUntil("document.activeElement?.id === 'comment-text'")
+        try await browser.type("#comment-text", "Total reads 250,00 in the scan; <b>check</b> the currency", clear: false)
+        try await browser.click("#comment-flag")
+        try await browser.click("#comment-form button[type=submit]")
+        try await browser.waitUntil("document.getElementById('comments').textContent.includes('check</b> the currency')")
+        #expect(try await browser.text("#comments").contains("flagged for the lead"))
+        #expect(try await api("GET", "/v1/items/\(b)", nil).1["status"] == "in_review", "typing a comment decided nothing")
+        _ = try await browser.script("document.activeElement.blur(); return true")
+
         // The low-confidence field is highlighted; edit with `e`; letters typed in fields fire no shortcut.
         #expect(try await browser.script("return document.querySelector('[data-field=\"/total\"]').classList.contains('low')") == true)
         try await browser.press("e")
@@ -149,6 +160,8 @@ import Testing
         try await browser.waitUntil("document.querySelector('#history tbody tr')")
         let history = try await browser.text("#history")
         #expect(history.contains("claimed") && history.contains("decided") && history.contains("user:rita@example.com"))
+        // The reviewer's comment is on the item for the analyst too.
+        try await browser.waitUntil("document.getElementById('comments')?.textContent.includes('check</b> the currency')")
         // What the correction changed, as its patch.
         let changes = try await browser.text("#changes")
         #expect(changes.contains("replace") && changes.contains("/total"), "\(changes)")

@@ -3,6 +3,7 @@ import { h, replace, pct } from '../dom.js';
 import { stackedBars, horizontalBars, reliability } from '../charts.js';
 import { renderValue } from '../json-tree.js';
 import { thresholdSection } from './thresholds.js';
+import { commentsPanel } from '../comments.js';
 
 // Per task: charts of intake and decisions, a filterable item list, and item details with history.
 export async function analystView(app, [first, second]) {
@@ -106,6 +107,7 @@ async function itemDetail(app, id) {
       h('section', { class: 'card' }, h('h2', {}, 'Model output'), renderValue(item.output),
         h('h2', {}, 'Final output'), item.final_output === null ? h('p', { class: 'muted' }, 'none') : renderValue(item.final_output))),
     h('h2', {}, 'Changes'), patchTable(item.decision?.changes),
+    commentsPanel(app, item.id),
     h('h2', {}, 'History'),
     h('table', { class: 'grid', id: 'history' },
       h('thead', {}, h('tr', {}, ['When', 'Event', 'Actor', 'Time spent', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),

@@ -5,6 +5,7 @@ import { buildForm } from '../schema-form.js';
 import { validate } from '../validate.js';
 import { changes, renderDiff } from '../diff.js';
 import { shortcutsHelp, isTyping } from '../shortcuts.js';
+import { commentsPanel } from '../comments.js';
 
 // The review screen: one leased item at a time, decided with the keyboard or the buttons.
 export async function reviewView(app, [taskParam]) {
@@ -74,7 +75,8 @@ export async function reviewView(app, [taskParam]) {
             h('button', { type: 'button', id: 'edit', on: { click: edit } }, 'Edit (e)'),
             h('button', { type: 'button', id: 'submit-correction', on: { click: correct } }, 'Submit correction (Ctrl+Enter)'),
             h('button', { type: 'button', id: 'reject', class: 'danger', on: { click: reject } }, 'Reject (r)'),
-            h('button', { type: 'button', id: 'skip', on: { click: skip } }, 'Skip (s)')))));
+            h('button', { type: 'button', id: 'skip', on: { click: skip } }, 'Skip (s)'))),
+        commentsPanel(app, item.id)));
     for (const [pointer, confidence] of lowFields) {
       const field = app.main.querySelector(`[data-field="${CSS.escape(pointer)}"]`);
       if (field) { field.classList.add('low'); field.querySelector('label, legend')?.append(h('span', { class: 'low-badge' }, ` ${pct(confidence)}`)); }
@@ -186,7 +188,8 @@ export async function reviewView(app, [taskParam]) {
     if (!item || document.querySelector('dialog[open]')) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); correct(); return; }
     if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
-    const action = { a: approve, e: edit, r: reject, s: skip, '?': () => shortcutsHelp(true) }[event.key];
+    const comment = () => document.getElementById('comment-text')?.focus();
+    const action = { a: approve, e: edit, r: reject, s: skip, c: comment, '?': () => shortcutsHelp(true) }[event.key];
     if (action) { event.preventDefault(); action(); }
   }
   document.addEventListener('keydown', onKey);
