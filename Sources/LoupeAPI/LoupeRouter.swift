@@ -36,6 +36,7 @@ public enum LoupeRouter {
         SetupController(deps: deps).register(routes)
         PeopleController(deps: deps).register(routes)
         CommentsController(deps: deps).register(routes)
+        BulkController(deps: deps, catalog: catalog).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

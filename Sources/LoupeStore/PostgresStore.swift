@@ -32,6 +32,7 @@ public final class PostgresStore: Sendable {
     public let deadlines: PostgresDeadlineRepository
     public let drift: PostgresDriftRepository
     public let comments: PostgresCommentRepository
+    public let bulk: PostgresBulkApprovalRepository
     public let events: PostgresEventRepository
     public let erasure: PostgresErasureRepository
     public let readiness: PostgresReadiness
@@ -71,6 +72,7 @@ public final class PostgresStore: Sendable {
         self.deadlines = PostgresDeadlineRepository(client: client, logger: logger)
         self.drift = PostgresDriftRepository(client: client, logger: logger)
         self.comments = PostgresCommentRepository(client: client, logger: logger)
+        self.bulk = PostgresBulkApprovalRepository(client: client, logger: logger)
         self.erasure = PostgresErasureRepository(client: client, logger: logger)
         self.events = PostgresEventRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, timeout: readinessTimeout, logger: logger)

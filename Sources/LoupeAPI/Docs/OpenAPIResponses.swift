@@ -85,6 +85,11 @@ extension OpenAPI {
             "id": ["type": "integer"], "event": ["type": "string"], "actor": ["type": "string"], "at": ["type": "string"],
             "details": ["type": "object"]]],
         "Comments": list("comments", ref("HistoryEvent")),
+        "BulkPreview": ["type": "object", "required": ["id", "count"], "properties": [
+            "id": ["type": ["string", "null"]], "count": ["type": "integer"], "excluded_invalid": ["type": "integer"],
+            "items": ["type": "array", "items": ["type": "object"]], "expires_at": ["type": "string"]]],
+        "BulkOutcome": ["type": "object", "properties": ["approved": ["type": "integer"], "skipped": ["type": "integer"],
+                                                        "reopened": ["type": "integer"], "undo_until": ["type": "string"]]],
         "Examples": list("examples", ["type": "object"], extra: ["messages": ["type": "array"]]),
         "ExamplePage": list("examples", ["type": "object"], extra: ["next": ["type": ["string", "null"]]]),
         "Example": ["type": "object", "required": ["id", "item_id"], "properties": ["id": uuid, "item_id": uuid, "enabled": ["type": "boolean"]]],

@@ -103,6 +103,13 @@ extension OpenAPI {
                            "description": "requests per second (batches count their items)"]]],
         "CallbackCancel": ["type": "object", "additionalProperties": false, "minProperties": 1, "properties": [
             "host": host, "item_id": uuid]],
+        "BulkFilter": ["type": "object", "required": ["task"], "additionalProperties": false, "properties": [
+            "task": taskName, "prompt_version": text(max: 200, nullable: true),
+            "min_confidence": ["type": ["number", "null"], "minimum": 0, "maximum": 1],
+            "max_confidence": ["type": ["number", "null"], "minimum": 0, "maximum": 1],
+            "text": ["allOf": [text(max: 200, nullable: true)], "description": "words the input contains (case ignored)"]]],
+        "BulkConfirm": ["type": "object", "required": ["count"], "additionalProperties": false, "properties": [
+            "count": ["type": "integer", "minimum": 1, "maximum": 1000, "description": "the count the preview showed"]]],
         "Comment": ["type": "object", "required": ["text"], "additionalProperties": false, "properties": [
             "text": ["type": "string", "minLength": 1, "maxLength": 4000, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"],
             "flag": ["type": ["boolean", "null"], "description": "for the lead: GET /v1/items?flagged=true lists flagged items"]]],

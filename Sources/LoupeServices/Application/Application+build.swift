@@ -65,6 +65,7 @@ public enum LoupeApplication {
         deps.drift = store.drift
         deps.people = store.users
         deps.comments = store.comments
+        deps.bulk = store.bulk
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting

@@ -1,7 +1,8 @@
 import { api } from '../api.js';
 import { h, replace, ago } from '../dom.js';
+import { bulkSection } from './bulk.js';
 
-// Tasks with how much is waiting, how long the oldest has waited, and audit samples waiting.
+// Tasks with how much is waiting, how long the oldest has waited, and audit samples waiting; bulk approval.
 export async function queueView(app) {
   const { tasks } = await api('GET', '/v1/queue');
   const canReview = ['reviewer', 'admin'].includes(app.user.role);
@@ -14,5 +15,6 @@ export async function queueView(app) {
         h('td', {}, t.task), h('td', { class: 'num' }, t.waiting), h('td', { class: 'num' }, t.leased),
         h('td', {}, ago(t.oldest_waiting_at)), h('td', { class: 'num' }, t.audit_waiting),
         h('td', {}, canReview && t.waiting > 0 ? h('a', { href: `#/review/${encodeURIComponent(t.task)}`, class: 'button' }, 'Review') : ''))))),
-    canReview ? h('p', {}, h('a', { href: '#/review', class: 'button primary', id: 'start-review' }, 'Review next item from any task')) : '');
+    canReview ? h('p', {}, h('a', { href: '#/review', class: 'button primary', id: 'start-review' }, 'Review next item from any task')) : '',
+    canReview && tasks.length ? bulkSection(app, tasks, () => queueView(app)) : '');
 }
