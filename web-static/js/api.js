@@ -12,13 +12,14 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrfToken = token; }
 
-export async function api(method, path, body) {
+// `keepalive` lets a request outlive the page (a release sent as the tab closes).
+export async function api(method, path, body, { keepalive = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   let response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin',
+    response = await fetch(path, { method, headers, credentials: 'same-origin', keepalive,
                                    body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, { detail: 'Loupe cannot be reached; check your connection and try again.' });

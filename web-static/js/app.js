@@ -27,6 +27,8 @@ export const app = {
   },
   go(hash) { if (location.hash === hash) route(); else location.hash = hash; },
   cleanup: null,
+  /// Awaited before the session ends (the review screen releases the item it claimed ahead).
+  beforeSignOut: null,
 };
 
 async function whoami() {
@@ -51,6 +53,7 @@ function renderChrome() {
 }
 
 async function logout() {
+  await app.beforeSignOut?.();
   try { await api('DELETE', '/v1/session'); } catch (e) { app.flash(e.message); }
   app.user = null;
   setCsrf(null);

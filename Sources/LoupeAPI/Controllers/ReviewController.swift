@@ -19,17 +19,20 @@ struct ReviewController {
 
     @Sendable func claim(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
-        var task: String?
-        // The body is optional: an empty POST claims from every task.
+        var task: String?, leaseSeconds: Int?
+        // The body is optional: an empty POST claims from every task. `lease_seconds` (10 up to the task's lease) asks for
+        // a shorter lease: the UI claims the next item in the background that way and extends the lease when it shows it.
         if let body = try await request.jsonBodyIfAny(limit: 16 * 1024, maxDepth: 4) {
             var r = try FieldReader(body)
-            r.rejectUnknown(allowed: ["task"])
+            r.rejectUnknown(allowed: ["task", "lease_seconds"])
             task = r.string("task", maxLength: 64)
+            leaseSeconds = r.integer("lease_seconds", in: 10...86_400)
             guard r.errors.isEmpty else { throw Problem.invalid(r.errors) }
         }
         if let task { try context.principal?.requireTask(task) }
         let scope = context.principal?.tasks.map { $0.sorted() }
-        guard let claimed = try await deps.review.claim(actor: context.actor, task: task, scope: scope, now: deps.clock.now()) else {
+        guard let claimed = try await deps.review.claim(actor: context.actor, task: task, scope: scope, leaseSeconds: leaseSeconds,
+                                                        now: deps.clock.now()) else {
             return Response(status: .noContent)
         }
         return .json(try await claimJSON(claimed))

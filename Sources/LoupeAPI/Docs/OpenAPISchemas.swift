@@ -69,7 +69,9 @@ extension OpenAPI {
                       "description": "ItemInput objects; each is checked on its own and a bad one (even a non-object) fails only its own result"]],
         ]],
         "ClaimInput": ["type": "object", "additionalProperties": false, "properties": ["task": ["type": ["string", "null"], "minLength": 1,
-                       "maxLength": 64, "pattern": "^[^\\u0000]*$", "description": "only this task"]]],
+                       "maxLength": 64, "pattern": "^[^\\u0000]*$", "description": "only this task"],
+                       "lease_seconds": ["type": ["integer", "null"], "minimum": 10, "maximum": 86400,
+                                         "description": "a shorter lease than the task's (at most the task's): the UI's background claim of the next item"]]],
         // One object, not a oneOf per action: fuzzers mutate a oneOf branch into the other branch and call that invalid.
         "DecisionInput": ["type": "object", "required": ["action"], "additionalProperties": false, "properties": [
             "action": actions,

@@ -15,7 +15,7 @@ public struct PostgresReviewRepository: ReviewRepository {
     static let itemColumns = PostgresItemRepository.columns("i")
     static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
 
-    public func claim(actor: String, task: String?, scope: [String]?, now: Date) async throws -> ClaimedItem? {
+    public func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, now: Date) async throws -> ClaimedItem? {
         let query: PostgresQuery = """
             WITH full_tasks AS (
                 -- Tasks where this reviewer already holds as many leases as the task allows.
@@ -32,7 +32,8 @@ public struct PostgresReviewRepository: ReviewRepository {
                 FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE items i SET queue_state = 'leased', lease_holder = \(actor),
-                       lease_expires_at = \(now)::timestamptz + make_interval(secs => t.lease_seconds),
+                       lease_expires_at = \(now)::timestamptz
+                           + make_interval(secs => least(t.lease_seconds, coalesce(\(leaseSeconds)::int, t.lease_seconds))),
                        claimed_at = \(now), updated_at = \(now),
                        status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
                 FROM candidate c, tasks t

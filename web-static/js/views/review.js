@@ -11,17 +11,57 @@ import { commentsPanel } from '../comments.js';
 export async function reviewView(app, [taskParam]) {
   const task = taskParam ? decodeURIComponent(taskParam) : undefined;
   let item = null, form = null, editing = false, timers = [];
+  // The next item, claimed in the background under a short lease while this one is reviewed, so it shows without a
+  // round trip; its lease is extended to the task's only when it is shown, and it is released when the page goes.
+  let prefetched = null, prefetching = null;
   const stopTimers = () => { timers.forEach(clearInterval); timers = []; };
 
   async function next(skipped) {
     stopTimers();
-    const leases = skipped ? { leases: [] } : await api('GET', '/v1/review/leases');
-    const resumed = leases.leases.find((l) => !task || l.task === task);
-    item = resumed ?? await api('POST', '/v1/review/claim', task ? { task } : {});
     if (skipped) await api('POST', `/v1/items/${skipped}/release`).catch((e) => app.flash(e.message));
+    if (prefetched && prefetched.id !== skipped) return show(prefetched);
+    const leases = skipped ? { leases: [] } : await api('GET', '/v1/review/leases');
+    const resumed = leases.leases.find((l) => (!task || l.task === task) && l.id !== prefetched?.id);
+    item = resumed ?? await api('POST', '/v1/review/claim', task ? { task } : {});
     editing = false;
     item ? render() : renderEmpty();
+    if (item) prefetch();
   }
+
+  function show(claimed) {
+    prefetched = null;
+    item = claimed;
+    editing = false;
+    render();
+    // Now it is shown: the task's full lease. Someone else may have taken it after its short lease ran out.
+    api('POST', `/v1/items/${item.id}/lease`).then((lease) => { if (item?.id === claimed.id) item.lease_expires_at = lease.lease_expires_at; })
+      .catch(() => { if (item?.id === claimed.id) next().catch((e) => app.flash(e.message)); });
+    prefetch();
+  }
+
+  function prefetch() {
+    if (prefetched || prefetching) return;
+    prefetching = api('POST', '/v1/review/claim', { ...(task ? { task } : {}), lease_seconds: 120 })
+      .then((claimed) => {
+        if (!claimed || claimed.id === item?.id) return;
+        prefetched = claimed;
+        // Shows (to people reading the page source, and to the browser test) that the next item is ready.
+        const review = app.main.querySelector('#review');
+        if (review) review.dataset.nextReady = 'true';
+      })
+      .catch(() => {})
+      .finally(() => { prefetching = null; });
+  }
+
+  // A prefetched item nobody saw goes back to the queue when the page, the screen or the session ends.
+  function releasePrefetched(keepalive) {
+    const held = prefetched;
+    prefetched = null;
+    return held ? api('POST', `/v1/items/${held.id}/release`, undefined, { keepalive }).catch(() => {}) : Promise.resolve();
+  }
+  const onPageHide = () => { releasePrefetched(true); };
+  window.addEventListener('pagehide', onPageHide);
+  app.beforeSignOut = async () => { await prefetching; await releasePrefetched(false); };
 
   function renderEmpty() {
     replace(app.main, h('section', { class: 'card empty', id: 'empty-queue' },
@@ -193,7 +233,13 @@ export async function reviewView(app, [taskParam]) {
     if (action) { event.preventDefault(); action(); }
   }
   document.addEventListener('keydown', onKey);
-  app.cleanup = () => { stopTimers(); document.removeEventListener('keydown', onKey); };
+  app.cleanup = () => {
+    stopTimers();
+    document.removeEventListener('keydown', onKey);
+    window.removeEventListener('pagehide', onPageHide);
+    app.beforeSignOut = null;
+    releasePrefetched(true);
+  };
   await next();
 }
 
