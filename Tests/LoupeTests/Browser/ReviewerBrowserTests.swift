@@ -160,6 +160,11 @@ import Testing
         try await browser.waitUntil("document.querySelector('#history tbody tr')")
         let history = try await browser.text("#history")
         #expect(history.contains("claimed") && history.contains("decided") && history.contains("user:rita@example.com"))
+        // The correction side by side, word by word, as the reviewer saw it while editing.
+        try await browser.waitUntil("document.querySelector('#history-diff ins')")
+        let sideBySide = try await browser.text("#history-diff")
+        #expect(sideBySide.contains("Globex SARL") && sideBySide.contains("/total"), "\(sideBySide)")
+        #expect(try await browser.script("return document.querySelector('#history-diff ins').textContent.trim()") == "SARL")
         // The reviewer's comment is on the item for the analyst too.
         try await browser.waitUntil("document.getElementById('comments')?.textContent.includes('check</b> the currency')")
         // What the correction changed, as its patch.

@@ -4,6 +4,7 @@ import { stackedBars, horizontalBars, reliability } from '../charts.js';
 import { renderValue } from '../json-tree.js';
 import { thresholdSection } from './thresholds.js';
 import { commentsPanel } from '../comments.js';
+import { changes, renderDiff } from '../diff.js';
 
 // Per task: charts of intake and decisions, a filterable item list, and item details with history.
 export async function analystView(app, [first, second]) {
@@ -107,6 +108,8 @@ async function itemDetail(app, id) {
       h('section', { class: 'card' }, h('h2', {}, 'Model output'), renderValue(item.output),
         h('h2', {}, 'Final output'), item.final_output === null ? h('p', { class: 'muted' }, 'none') : renderValue(item.final_output))),
     h('h2', {}, 'Changes'), patchTable(item.decision?.changes),
+    // The same side-by-side, word-by-word view the reviewer had while correcting.
+    item.decision?.changes?.length ? h('div', { id: 'history-diff' }, renderDiff(changes(item.output, item.final_output))) : null,
     commentsPanel(app, item.id),
     h('h2', {}, 'History'),
     h('table', { class: 'grid', id: 'history' },
