@@ -191,7 +191,7 @@ enum OpenAPIDocument {
         ],
         "/v1/setup": [
             "get": O.op("Without token: whether first-run setup is open (no admin account yet). With a link's token: what it is for and whose it is",
-                        role: nil, params: [O.query("token", ["type": "string", "maxLength": 200], "the token of a setup link")],
+                        role: nil, params: [O.query("token", ["type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"], "the token of a setup link")],
                         responses: ["200": ("{needed, purpose?, email?}", O.ref("SetupStatus")), "404": ("a used, expired or unknown link", O.problem)]),
             "post": O.op("A setup link's token and a password: with an email, first run creates the first admin account (once); without, an invited person sets their password (or a reset link a new one), once; signed in either way",
                          role: nil, body: "SetupInput",
@@ -199,7 +199,7 @@ enum OpenAPIDocument {
                                      "409": ("an admin account exists already", O.problem), "422": ("a bad email or a password under 8 characters", O.problem)]),
         ],
         "/setup": ["get": O.op("Where setup links point: redirects to the web UI's setup screen with the token in the fragment", role: nil,
-                               params: [O.query("token", ["type": "string"], "the link's token")],
+                               params: [O.query("token", ["type": "string", "pattern": "^[^\\u0000]*$"], "the link's token")],
                                responses: ["303": ("to /#/setup/TOKEN", nil)])],
         "/v1/review/bulk": ["post": O.op("Preview a bulk approval: the waiting items of a task the filter matches (at most 1000; audit samples and outputs invalid against the schema left out), frozen under an id for 10 minutes",
                                           role: "reviewer", body: "BulkFilter",

@@ -28,10 +28,8 @@ public struct BulkFilter: Sendable, Equatable {
         var filter = BulkFilter(task: task ?? "")
         filter.promptVersion = r.string("prompt_version", maxLength: 200)
         filter.minConfidence = r.number("min_confidence", in: 0...1)
+        // A range with its ends swapped matches nothing, like any other range no item falls in.
         filter.maxConfidence = r.number("max_confidence", in: 0...1)
-        if let low = filter.minConfidence, let high = filter.maxConfidence, low > high {
-            r.error("max_confidence", "must not be below min_confidence")
-        }
         filter.text = r.string("text", maxLength: 200)
         guard r.errors.isEmpty, task != nil else { throw Problem.invalid(r.errors) }
         return filter

@@ -45,12 +45,14 @@ import Testing
         try await browser.waitUntil("document.querySelector('#output-form [data-pointer]') && document.getElementById('comments')")
         found["review"] = try await Axe.violations(browser, source: axe)
         try await browser.click("#logout")
+        try await browser.waitUntil("document.getElementById('email') && !document.getElementById('logout')")
 
         try await signIn(browser, base, as: "ana@example.com")
         try await browser.go(base + "/#/analyst")
         try await browser.waitUntil("document.getElementById('fields-table') && document.querySelector('#item-list tbody tr')")
         found["analyst"] = try await Axe.violations(browser, source: axe)
         try await browser.click("#logout")
+        try await browser.waitUntil("document.getElementById('email') && !document.getElementById('logout')")
 
         try await signIn(browser, base, as: "olga@example.com")
         try await browser.go(base + "/#/admin")

@@ -91,8 +91,9 @@ import Testing
 
             let none = try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "invoice"])
             #expect(none.status == 200 && none.json["count"] == 0 && none.json["id"] == .null, "nothing waits: nothing to freeze")
-            let bad = try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "invoice", "min_confidence": 0.9, "max_confidence": 0.2])
-            #expect(bad.status == 422)
+            let bad = try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "invoice", "min_confidence": 2, "text": 7])
+            let fields = Set(bad.json["errors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])
+            #expect(bad.status == 422 && fields == ["min_confidence", "text"])
             #expect(try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "nope"]).status == 404)
             #expect(try await f.call(.post, "/v1/review/bulk", as: .analyst, json: ["task": "invoice"]).status == 403)
         }
