@@ -26,6 +26,8 @@ public struct APIDependencies: Sendable {
     public var events: (any EventRepository)?
     /// People as admins manage them (`/v1/users`) and their one-time links.
     public var people: (any PeopleRepository)?
+    /// Consensus reviews of items that need several.
+    public var consensus: (any ConsensusRepository)?
     /// Bulk approvals with undo.
     public var bulk: (any BulkApprovalRepository)?
     /// Comments on items.

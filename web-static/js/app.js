@@ -9,8 +9,8 @@ import { setupView } from './views/setup.js';
 
 // Which screens each role may open; the API checks the role on every call regardless.
 const screens = {
-  queue: { title: 'Queue', roles: ['reviewer', 'analyst', 'admin'], view: queueView },
-  review: { title: 'Review', roles: ['reviewer', 'admin'], view: reviewView },
+  queue: { title: 'Queue', roles: ['reviewer', 'lead', 'analyst', 'admin'], view: queueView },
+  review: { title: 'Review', roles: ['reviewer', 'lead', 'admin'], view: reviewView },
   analyst: { title: 'Analyst', roles: ['analyst', 'admin'], view: analystView },
   admin: { title: 'Admin', roles: ['admin'], view: adminView },
 };

@@ -94,7 +94,19 @@ struct ItemsController {
         if let wait = try ItemWait.seconds(request.uri.queryParameters, max: deps.waiting.maxWaitSeconds) {
             return try await ItemWait(waiters: deps.waiters, read: read).respond(seconds: wait, reveal: reveal)
         }
-        return .json(try await read().json(revealingReviewers: reveal))
+        let found = try await read()
+        return .json(try await withReviews(found, found.json(revealingReviewers: reveal), principal: context.principal))
+    }
+
+    /// `reviews` of a consensus item: people who see reviewers see them at once, everyone else once it is decided.
+    func withReviews(_ item: ItemRecord, _ json: JSONValue, principal: Principal?) async throws -> JSONValue {
+        guard let consensus = deps.consensus, case .object(var o) = json else { return json }
+        let required = try await catalog.task(named: item.task)?.definition.reviewsRequired ?? 1
+        guard item.status == .disputed || required > 1 else { return json }
+        let reveal = principal?.seesReviewers ?? true
+        guard reveal || item.status.isDecided else { return json }
+        o["reviews"] = .array(try await consensus.reviews(item: item.id).map { $0.json(revealingReviewers: reveal) })
+        return .object(o)
     }
 
     /// Reads the item, 404 when absent and 403 outside the caller's tasks.

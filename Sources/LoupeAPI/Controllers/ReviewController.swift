@@ -19,20 +19,26 @@ struct ReviewController {
 
     @Sendable func claim(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
-        var task: String?, leaseSeconds: Int?
+        var task: String?, leaseSeconds: Int?, disputed = false
         // The body is optional: an empty POST claims from every task. `lease_seconds` (10 up to the task's lease) asks for
         // a shorter lease: the UI claims the next item in the background that way and extends the lease when it shows it.
         if let body = try await request.jsonBodyIfAny(limit: 16 * 1024, maxDepth: 4) {
             var r = try FieldReader(body)
-            r.rejectUnknown(allowed: ["task", "lease_seconds"])
+            r.rejectUnknown(allowed: ["task", "lease_seconds", "disputed"])
             task = r.string("task", maxLength: 64)
             leaseSeconds = r.integer("lease_seconds", in: 10...86_400)
+            if let v = r.value("disputed", required: false), !v.isNull {
+                if let b = v.boolValue { disputed = b } else { r.error("disputed", "must be true or false") }
+            }
             guard r.errors.isEmpty else { throw Problem.invalid(r.errors) }
         }
         if let task { try context.principal?.requireTask(task) }
+        if disputed, let role = context.principal?.role, role != .lead && role != .admin {
+            throw Problem.forbidden("disputed items are adjudicated by leads; this caller has the \(role.rawValue) role")
+        }
         let scope = context.principal?.tasks.map { $0.sorted() }
         guard let claimed = try await deps.review.claim(actor: context.actor, task: task, scope: scope, leaseSeconds: leaseSeconds,
-                                                        now: deps.clock.now()) else {
+                                                        disputed: disputed, now: deps.clock.now()) else {
             return Response(status: .noContent)
         }
         return .json(try await claimJSON(claimed))
@@ -73,6 +79,14 @@ struct ReviewController {
                 }
             }
         }
+        if let consensus = deps.consensus, let item = try await deps.items.get(id), item.status != .disputed,
+           let task = try await catalog.task(named: item.task) {
+            let required = Consensus.required(id: id, task: task.definition, audit: item.audit)
+            if required > 1 {
+                let reviewed = try await consensus.review(id: id, actor: context.actor, decision: decision, required: required, now: deps.clock.now())
+                return .json(reviewed.json)
+            }
+        }
         let item = try await deps.review.decide(id: id, actor: context.actor, decision: decision, now: deps.clock.now())
         return .json(item.json)
     }
@@ -94,6 +108,10 @@ struct ReviewController {
         guard case .object(var o) = claimed.json else { return claimed.json }
         let errors = try await catalog.task(named: claimed.task.name).map { OutputValidity.errors(claimed.item.output, against: $0) } ?? []
         o["output_errors"] = .array(errors)
+        // A lead adjudicating sees every review; a reviewer's claim never shows earlier reviews (they are blind).
+        if claimed.item.status == .disputed, let consensus = deps.consensus {
+            o["reviews"] = .array(try await consensus.reviews(item: claimed.item.id).map { $0.json(revealingReviewers: true) })
+        }
         return .object(o)
     }
 

@@ -45,6 +45,10 @@ extension OpenAPI {
                                    "default": "english", "description": "the language of the inputs, for few-shot search by text (PostgreSQL text search configuration)"],
             "embedding_dimensions": ["type": ["integer", "null"], "minimum": 1, "maximum": .int(Embedding.maxDimensions),
                                      "description": "length of the embeddings intake accepts; null: none"],
+            "reviews_required": ["type": ["integer", "null"], "minimum": 1, "maximum": 5, "default": 1,
+                                 "description": "blind reviews by different people a consensus item needs; agreeing ones decide it (decision.by consensus), others make it disputed"],
+            "consensus_rate": ["type": ["number", "null"], "minimum": 0, "maximum": 1, "default": 1,
+                               "description": "the share of queued items (by a hash of the id) that need reviews_required reviews; the rest need one"],
             "drift_alert": ["type": ["object", "null"], "required": ["target_error", "window_days"], "additionalProperties": false,
                             "properties": ["target_error": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1],
                                            "window_days": ["type": "integer", "minimum": 1, "maximum": 365]],
@@ -70,6 +74,7 @@ extension OpenAPI {
         ]],
         "ClaimInput": ["type": "object", "additionalProperties": false, "properties": ["task": ["type": ["string", "null"], "minLength": 1,
                        "maxLength": 64, "pattern": "^[^\\u0000]*$", "description": "only this task"],
+                       "disputed": ["type": ["boolean", "null"], "description": "leads: claim a disputed item, with every review"],
                        "lease_seconds": ["type": ["integer", "null"], "minimum": 10, "maximum": 86400,
                                          "description": "a shorter lease than the task's (at most the task's): the UI's background claim of the next item"]]],
         // One object, not a oneOf per action: fuzzers mutate a oneOf branch into the other branch and call that invalid.
@@ -117,9 +122,9 @@ extension OpenAPI {
             "flag": ["type": ["boolean", "null"], "description": "for the lead: GET /v1/items?flagged=true lists flagged items"]]],
         "Invitation": ["type": "object", "required": ["email", "role"], "additionalProperties": false, "properties": [
             "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*@[^\\u0000]*$"],
-            "role": ["enum": ["reviewer", "analyst", "admin"]], "groups": groups]],
+            "role": ["enum": ["reviewer", "lead", "analyst", "admin"]], "groups": groups]],
         "PersonChange": ["type": "object", "additionalProperties": false, "properties": [
-            "role": ["enum": ["reviewer", "analyst", "admin", .null]], "groups": groups, "active": ["type": ["boolean", "null"]]]],
+            "role": ["enum": ["reviewer", "lead", "analyst", "admin", .null]], "groups": groups, "active": ["type": ["boolean", "null"]]]],
         "SetupInput": ["type": "object", "required": ["token", "password"], "additionalProperties": false, "properties": [
             "token": ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*$"],
             "email": ["type": "string", "minLength": 3, "maxLength": 254, "pattern": "^[^\\u0000]*$"],

@@ -1,8 +1,10 @@
-/// What a caller may do. `admin` may do everything.
+/// What a caller may do. `admin` may do everything; a `lead` is a reviewer who also adjudicates disputed items.
 public enum Role: String, Sendable, CaseIterable, Codable {
-    case ingest, reviewer, analyst, admin
+    case ingest, reviewer, lead, analyst, admin
 
-    public func satisfies(_ allowed: Set<Role>) -> Bool { self == .admin || allowed.contains(self) }
+    public func satisfies(_ allowed: Set<Role>) -> Bool {
+        self == .admin || allowed.contains(self) || (self == .lead && allowed.contains(.reviewer))
+    }
 }
 
 /// The authenticated caller of a request: an API key now, a person once sessions exist.
@@ -36,7 +38,7 @@ public struct Principal: Sendable, Hashable {
     }
 
     /// Who decided and who holds leases is for analysts and admins; upstream systems and reviewers see "reviewer".
-    public var seesReviewers: Bool { role == .analyst || role == .admin }
+    public var seesReviewers: Bool { role == .analyst || role == .admin || role == .lead }
 
     /// How leases, decisions and history name this caller: a stable id ("key:<key id>", "user:<email>").
     /// A key's display name is not unique, so it is never an identity.

@@ -28,7 +28,7 @@ public struct Person: Sendable, Equatable {
     }
 
     /// The roles a person may have (API keys alone ingest).
-    public static let roles: [Role] = [.reviewer, .analyst, .admin]
+    public static let roles: [Role] = [.reviewer, .lead, .analyst, .admin]
 
     /// Group names: like task names, so `group:NAME` in a task's reviewers list reads unambiguously.
     public static func parseGroups(_ value: JSONValue?, into r: inout FieldReader) -> [String]? {

@@ -60,8 +60,9 @@ public struct ItemEvent: Sendable {
 public protocol ReviewRepository: Sendable {
     /// Leases the next waiting item (priority, then regular before audit, then oldest); nil when none wait.
     /// `scope` limits the claim to those tasks (a task-scoped key); nil for every task. `leaseSeconds` asks for a
-    /// shorter lease than the task's (the UI's background claim of the next item); nil for the task's.
-    func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, now: Date) async throws -> ClaimedItem?
+    /// shorter lease than the task's (the UI's background claim of the next item); nil for the task's. `disputed` (leads)
+    /// claims only disputed items; otherwise they and items the caller already reviewed are passed over.
+    func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, disputed: Bool, now: Date) async throws -> ClaimedItem?
     /// The caller's current leases, so a reloaded page resumes its item.
     func leases(actor: String, now: Date) async throws -> [ClaimedItem]
     /// Extends the caller's lease; 409 if the caller does not hold it.

@@ -32,6 +32,9 @@ public struct TaskDefinition: Sendable, Equatable {
     public var embeddingDimensions: Int?
     /// When to raise `task.drift` (nil: never).
     public var driftAlert: DriftAlert?
+    /// Reviews by different people a consensus item needs, and the share of queued items that are consensus items.
+    public var reviewsRequired = 1
+    public var consensusRate = 1.0
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -66,7 +69,8 @@ public struct TaskDefinition: Sendable, Equatable {
         var r = try FieldReader(body)
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
                           "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days",
-                          "text_search_config", "embedding_dimensions", "drift_alert"])
+                          "text_search_config", "embedding_dimensions", "drift_alert",
+                          "reviews_required", "consensus_rate"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -94,6 +98,8 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         let dimensions = r.integer("embedding_dimensions", in: 1...Embedding.maxDimensions)
         let drift = DriftAlert.parse(r.value("drift_alert", required: false), into: &r)
+        let reviews = r.integer("reviews_required", in: 1...5) ?? 1
+        let consensus = r.number("consensus_rate", in: 0...1) ?? 1
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
@@ -105,6 +111,8 @@ public struct TaskDefinition: Sendable, Equatable {
         task.textSearchConfig = textConfig
         task.embeddingDimensions = dimensions
         task.driftAlert = drift
+        task.reviewsRequired = reviews
+        task.consensusRate = consensus
         return task
     }
 
@@ -120,6 +128,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "redact": .array(redact.pointers.map { .string($0) }), "retention_days": retentionDays.map { .int($0) } ?? .null,
             "text_search_config": .string(textSearchConfig), "embedding_dimensions": embeddingDimensions.map { .int($0) } ?? .null,
             "drift_alert": driftAlert?.json ?? .null,
+            "reviews_required": .int(reviewsRequired), "consensus_rate": .double(consensusRate),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

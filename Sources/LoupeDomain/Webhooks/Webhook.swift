@@ -4,7 +4,7 @@ import LoupeJSON
 
 /// An endpoint upstream systems registered to hear about items.
 public struct Webhook: Sendable {
-    public static let events: Set<String> = ["item.decided", "item.queued", "item.corrected", "item.escalated", "item.erased", "task.drift"]
+    public static let events: Set<String> = ["item.decided", "item.queued", "item.corrected", "item.escalated", "item.erased", "item.disputed", "task.drift"]
     public let id: UUID
     public let url: String
     public let events: [String]

@@ -66,6 +66,7 @@ public enum LoupeApplication {
         deps.people = store.users
         deps.comments = store.comments
         deps.bulk = store.bulk
+        deps.consensus = store.review
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting

@@ -15,7 +15,7 @@ public struct PostgresReviewRepository: ReviewRepository {
     static let itemColumns = PostgresItemRepository.columns("i")
     static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
 
-    public func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, now: Date) async throws -> ClaimedItem? {
+    public func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, disputed: Bool, now: Date) async throws -> ClaimedItem? {
         let query: PostgresQuery = """
             WITH full_tasks AS (
                 -- Tasks where this reviewer already holds as many leases as the task allows.
@@ -27,6 +27,10 @@ public struct PostgresReviewRepository: ReviewRepository {
                 WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
                   AND (\(scope)::text[] IS NULL OR task = ANY (\(scope)::text[]))
                   AND task NOT IN (SELECT task FROM full_tasks)
+                  -- Disputed items go to leads who ask for them; nobody reviews an item twice (consensus reviews are blind
+                  -- and by different people).
+                  AND (CASE WHEN \(disputed) THEN status = 'disputed' ELSE status <> 'disputed' AND NOT EXISTS (
+                           SELECT 1 FROM item_reviews r WHERE r.item_id = items.id AND r.reviewer = \(actor)) END)
                 ORDER BY priority DESC, audit, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED
@@ -98,13 +102,21 @@ public struct PostgresReviewRepository: ReviewRepository {
     }
 
     public func decide(id: UUID, actor: String, decision: HumanDecision, now: Date) async throws -> ItemRecord {
+        let rows = try await client.query(Self.decision(id: id, actor: actor, decision: decision, decidedBy: actor, now: now), logger: logger)
+        for try await row in rows { return try PostgresItemRepository.decode(row) }
+        throw try await conflict(id: id, actor: actor, doing: "decide")
+    }
+
+    /// The statement that decides an item the caller leases: `decidedBy` is the caller, or "consensus" when the
+    /// reviews it completes agreed.
+    static func decision(id: UUID, actor: String, decision: HumanDecision, decidedBy: String, now: Date) -> PostgresQuery {
         let corrected = decision.output.map { JSONWriter.string($0) }
-        let rows = try await client.query("""
+        return """
             WITH decided AS (
                 UPDATE items i SET status = \(decision.status.rawValue),
                        final_output = CASE \(decision.action.rawValue) WHEN 'approve' THEN i.output
                                                                      WHEN 'correct' THEN \(corrected)::jsonb END,
-                       decision_action = \(decision.action.rawValue), decided_by = \(actor), decided_at = \(now),
+                       decision_action = \(decision.action.rawValue), decided_by = \(decidedBy), decided_at = \(now),
                        decision_reason = \(decision.reason),
                        audit_verdict = CASE WHEN i.audit THEN \(decision.action.rawValue) END,
                        queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
@@ -117,7 +129,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                                       source_item, reviewer, created_at, embedding, text_config)
                 SELECT \(UUIDv7.make(at: now)), d.task, d.input::jsonb, loupe_input_text(d.input::jsonb), md5(d.input::jsonb::text),
                        d.final_output::jsonb, CASE d.decision_action WHEN 'correct' THEN 'correction' ELSE 'approval' END,
-                       d.prompt_version, d.model, d.id, \(actor), \(now), src.embedding, t.text_search_config::regconfig
+                       d.prompt_version, d.model, d.id, \(decidedBy), \(now), src.embedding, t.text_search_config::regconfig
                 FROM decided d JOIN tasks t ON t.name = d.task JOIN items src ON src.id = d.id
                 WHERE d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit)
                 ON CONFLICT (task, input_hash) DO UPDATE SET
@@ -129,7 +141,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                 -- item.decided for every decision, item.corrected for corrections (audit samples included); the
                 -- events trigger fans them out to webhooks and the item's callback.
                 INSERT INTO events (event, task, item_id, actor, at)
-                SELECT e.event, d.task, d.id, \(actor), \(now)
+                SELECT e.event, d.task, d.id, \(decidedBy), \(now)
                 FROM decided d
                 CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
                 WHERE e.event IS NOT NULL
@@ -141,9 +153,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                 FROM decided
             )
             SELECT * FROM decided
-            """, logger: logger)
-        for try await row in rows { return try PostgresItemRepository.decode(row) }
-        throw try await conflict(id: id, actor: actor, doing: "decide")
+            """
     }
 
     public func expireLeases(now: Date) async throws -> Int {
@@ -187,7 +197,7 @@ public struct PostgresReviewRepository: ReviewRepository {
     }
 
     /// Why a lease operation matched no row, as the problem the caller should see.
-    private func conflict(id: UUID, actor: String, doing: String) async throws -> Problem {
+    func conflict(id: UUID, actor: String, doing: String) async throws -> Problem {
         let rows = try await client.query("SELECT queue_state, lease_holder, status FROM items WHERE id = \(id)", logger: logger)
         for try await (state, holder, status) in rows.decode((String?, String?, String).self) {
             switch state {

@@ -12,7 +12,7 @@ struct Keys: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key and print it (only its hash is stored).")
         @Option(help: "A name that says who uses the key.") var name: String
-        @Option(help: "ingest | reviewer | analyst | admin") var role: String
+        @Option(help: "ingest | reviewer | lead | analyst | admin") var role: String
         @Option(name: .customLong("task"), help: "Limit the key to this task; repeatable. Without it the key covers every task.")
         var tasks: [String] = []
         @Option(help: "Requests per second this key may make (default: the server's LOUPE_DEFAULT_RATE_LIMIT, unlimited if unset).")
@@ -20,7 +20,7 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of ingest, reviewer, analyst, admin") }
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of ingest, reviewer, lead, analyst, admin") }
             guard !name.isEmpty, name.count <= 200 else { throw ValidationError("--name must be 1–200 characters") }
             if let rateLimit, !(rateLimit > 0 && rateLimit <= 1_000_000) { throw ValidationError("--rate-limit must be a number of requests per second above 0") }
         }

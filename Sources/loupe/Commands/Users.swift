@@ -11,12 +11,12 @@ struct Users: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; the password is read from stdin.")
         @Option(help: "The person's email, used to sign in.") var email: String
-        @Option(help: "reviewer | analyst | admin") var role: String
+        @Option(help: "reviewer | lead | analyst | admin") var role: String
         @Option(name: .customLong("group"), help: "A group the person belongs to (repeat for several).") var groups: [String] = []
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            guard let role = Role(rawValue: role), role != .ingest else { throw ValidationError("--role must be reviewer, analyst or admin") }
+            guard let role = Role(rawValue: role), role != .ingest else { throw ValidationError("--role must be reviewer, lead, analyst or admin") }
             guard email.contains("@"), (3...254).contains(email.count) else { throw ValidationError("--email must be an email address") }
             guard groups.count <= 50, groups.allSatisfy(TaskDefinition.isValidName) else {
                 throw ValidationError("--group takes a name of 1–64 ASCII letters, digits, '_', '.' or '-' (at most 50 groups)")

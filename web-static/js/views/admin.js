@@ -8,7 +8,7 @@ export async function adminView(app) {
   const [{ tasks }, { keys }] = await Promise.all([api('GET', '/v1/tasks'), api('GET', '/v1/keys')]);
   const newKey = h('div', { id: 'new-key', role: 'status' });
   const keyName = h('input', { id: 'key-name', required: true });
-  const keyRole = h('select', { id: 'key-role' }, ['ingest', 'reviewer', 'analyst', 'admin'].map((r) => h('option', { value: r }, r)));
+  const keyRole = h('select', { id: 'key-role' }, ['ingest', 'reviewer', 'lead', 'analyst', 'admin'].map((r) => h('option', { value: r }, r)));
   replace(app.main,
     h('h1', {}, 'Admin'),
     h('h2', {}, 'Tasks'),

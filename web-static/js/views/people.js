@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 
-const roles = ['reviewer', 'analyst', 'admin'];
+const roles = ['reviewer', 'lead', 'analyst', 'admin'];
 
 // People (admin): invite with a one-time link shown once, change role and groups, deactivate, send a reset link.
 export async function peopleSection(app, refresh) {

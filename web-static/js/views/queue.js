@@ -5,7 +5,7 @@ import { bulkSection } from './bulk.js';
 // Tasks with how much is waiting, how long the oldest has waited, and audit samples waiting; bulk approval.
 export async function queueView(app) {
   const { tasks } = await api('GET', '/v1/queue');
-  const canReview = ['reviewer', 'admin'].includes(app.user.role);
+  const canReview = ['reviewer', 'lead', 'admin'].includes(app.user.role);
   replace(app.main,
     h('h1', {}, 'Review queue'),
     tasks.length === 0 ? h('p', { class: 'muted' }, 'No tasks are defined yet.') :

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import LoupeJSON
+
+/// Consensus: a share of a task's queued items needs several reviews by different people before it is decided.
+public enum Consensus {
+    /// The reviews `id` needs: the task's `reviews_required` for the share `consensus_rate` of items (chosen by a hash
+    /// of the id, independent of audit sampling), else one. Audit samples and disputed items need one decision.
+    public static func required(id: UUID, task: TaskDefinition, audit: Bool) -> Int {
+        guard task.reviewsRequired > 1, !audit, task.consensusRate > 0 else { return 1 }
+        guard task.consensusRate < 1 else { return task.reviewsRequired }
+        let digest = Array(SHA256.hash(data: Array("consensus:".utf8) + withUnsafeBytes(of: id.uuid) { Array($0) }))
+        let x = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(x) / Double(UInt64.max) < task.consensusRate ? task.reviewsRequired : 1
+    }
+}
+
+/// One person's review of a consensus item.
+public struct ItemReview: Sendable, Equatable {
+    public let reviewer: String
+    public let action: String
+    public let output: JSONValue?
+    public let reason: String?
+    public let at: Date
+
+    public init(reviewer: String, action: String, output: JSONValue?, reason: String?, at: Date) {
+        self.reviewer = reviewer
+        self.action = action
+        self.output = output
+        self.reason = reason
+        self.at = at
+    }
+
+    /// `{by, action, output, reason, at}`; `by` is shown as "reviewer" to those who do not see reviewers.
+    public func json(revealingReviewers reveal: Bool) -> JSONValue {
+        ["by": .string(reveal ? reviewer : ReviewerIdentity.shown(reviewer)), "action": .string(action), "output": output ?? .null,
+         "reason": reason.map(JSONValue.string) ?? .null, "at": .string(Timestamp.string(at))]
+    }
+}
+
+/// Reviews of consensus items.
+public protocol ConsensusRepository: Sendable {
+    /// Records the caller's review of an item they lease that needs `required` reviews. Until there are that many the
+    /// item goes back to the queue; then agreeing reviews decide it ("consensus"), disagreeing ones make it `disputed`.
+    func review(id: UUID, actor: String, decision: HumanDecision, required: Int, now: Date) async throws -> ItemRecord
+    /// The item's reviews, oldest first.
+    func reviews(item: UUID) async throws -> [ItemReview]
+}
