@@ -49,6 +49,8 @@ extension OpenAPI {
                                  "description": "blind reviews by different people a consensus item needs; agreeing ones decide it (decision.by consensus), others make it disputed"],
             "consensus_rate": ["type": ["number", "null"], "minimum": 0, "maximum": 1, "default": 1,
                                "description": "the share of queued items (by a hash of the id) that need reviews_required reviews; the rest need one"],
+            "reviewers": ["type": ["array", "null"], "maxItems": 500, "items": ["type": "string", "maxLength": 254, "pattern": "^[^\\u0000 ]+$"],
+                          "description": "who may claim the task's items: emails, \"group:NAME\", \"key:ID\"; empty: every reviewer and lead"],
             "drift_alert": ["type": ["object", "null"], "required": ["target_error", "window_days"], "additionalProperties": false,
                             "properties": ["target_error": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1],
                                            "window_days": ["type": "integer", "minimum": 1, "maximum": 365]],

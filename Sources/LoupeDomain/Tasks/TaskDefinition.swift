@@ -35,6 +35,8 @@ public struct TaskDefinition: Sendable, Equatable {
     /// Reviews by different people a consensus item needs, and the share of queued items that are consensus items.
     public var reviewsRequired = 1
     public var consensusRate = 1.0
+    /// Who may claim this task's items: emails, `group:NAME`, `key:ID`; empty for every reviewer and lead.
+    public var reviewers: [String] = []
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -70,7 +72,7 @@ public struct TaskDefinition: Sendable, Equatable {
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
                           "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days",
                           "text_search_config", "embedding_dimensions", "drift_alert",
-                          "reviews_required", "consensus_rate"])
+                          "reviews_required", "consensus_rate", "reviewers"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -100,6 +102,7 @@ public struct TaskDefinition: Sendable, Equatable {
         let drift = DriftAlert.parse(r.value("drift_alert", required: false), into: &r)
         let reviews = r.integer("reviews_required", in: 1...5) ?? 1
         let consensus = r.number("consensus_rate", in: 0...1) ?? 1
+        let pool = ReviewerPool.parse(r.value("reviewers", required: false), into: &r)
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
@@ -113,6 +116,7 @@ public struct TaskDefinition: Sendable, Equatable {
         task.driftAlert = drift
         task.reviewsRequired = reviews
         task.consensusRate = consensus
+        task.reviewers = pool
         return task
     }
 
@@ -129,6 +133,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "text_search_config": .string(textSearchConfig), "embedding_dimensions": embeddingDimensions.map { .int($0) } ?? .null,
             "drift_alert": driftAlert?.json ?? .null,
             "reviews_required": .int(reviewsRequired), "consensus_rate": .double(consensusRate),
+            "reviewers": .array(reviewers.map(JSONValue.string)),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }
@@ -142,5 +147,31 @@ public struct TaskDefinition: Sendable, Equatable {
             SchemaPaths.declares(outputSchema, pointer: pointer) ? nil
                 : "field_thresholds \(pointer): the output_schema declares no such field; check the spelling"
         }
+    }
+}
+
+/// A task's `reviewers`: who may claim its items.
+public enum ReviewerPool {
+    /// Emails (lower-cased), `group:NAME` and `key:ID` entries; 422 naming a bad one.
+    static func parse(_ value: JSONValue?, into r: inout FieldReader) -> [String] {
+        guard let value, !value.isNull else { return [] }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count, list.count <= 500 else {
+            r.error("reviewers", "must be an array of at most 500 entries: emails, \"group:NAME\" or \"key:ID\"")
+            return []
+        }
+        var pool: [String] = []
+        for entry in list {
+            let lowered = entry.lowercased()
+            if lowered.hasPrefix("group:"), TaskDefinition.isValidName(String(entry.dropFirst(6))) {
+                pool.append("group:" + entry.dropFirst(6))
+            } else if lowered.hasPrefix("key:"), UUID(uuidString: String(entry.dropFirst(4))) != nil {
+                pool.append(lowered)
+            } else if entry.contains("@"), (3...254).contains(entry.count), !entry.contains(" ") {
+                pool.append(lowered)
+            } else {
+                r.error("reviewers", "'\(entry.prefix(80))' is not an email, \"group:NAME\" or \"key:ID\"")
+            }
+        }
+        return Array(Set(pool)).sorted()
     }
 }

@@ -27,6 +27,12 @@ public struct PostgresReviewRepository: ReviewRepository {
                 WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
                   AND (\(scope)::text[] IS NULL OR task = ANY (\(scope)::text[]))
                   AND task NOT IN (SELECT task FROM full_tasks)
+                  -- Reviewer pools: a task with a `reviewers` list is claimed only by those it names, directly (email,
+                  -- key:ID) or through a group of theirs.
+                  AND task IN (SELECT t.name FROM tasks t WHERE cardinality(t.reviewers) = 0
+                               OR substr(\(actor), 6) = ANY (t.reviewers) OR \(actor) = ANY (t.reviewers)
+                               OR EXISTS (SELECT 1 FROM users u WHERE \(actor) = 'user:' || u.email
+                                          AND u.groups && ARRAY(SELECT substr(x, 7) FROM unnest(t.reviewers) x WHERE x LIKE 'group:%')))
                   -- Disputed items go to leads who ask for them; nobody reviews an item twice (consensus reviews are blind
                   -- and by different people).
                   AND (CASE WHEN \(disputed) THEN status = 'disputed' ELSE status <> 'disputed' AND NOT EXISTS (
