@@ -1,6 +1,7 @@
 import Foundation
 import LoupeDomain
 import LoupeJSON
+import LoupeStore
 
 /// Claim latency with a deep queue, and claim + decide throughput with many reviewers.
 struct ClaimScenarios {
@@ -11,7 +12,7 @@ struct ClaimScenarios {
     let seconds: Double
 
     func run(into report: Report) async throws {
-        try await seed()
+        try await Self.seed(servers.store, task: "queue", count: pending + 2000 + Int(seconds * 2000))
         let loupe = setup.loupe, key = setup.admin
         let clock = ContinuousClock()
         var latencies: [Double] = []
@@ -37,21 +38,21 @@ struct ClaimScenarios {
         report.row("claim + decide p99 (both calls)", throughput.percentile(0.99), unit: "ms", limit: nil)
     }
 
-    /// Fills the queue through the repository (intake's own statement), 1000 rows at a time.
+    /// Fills a task's queue through the repository (intake's own statement), 1000 rows at a time.
     /// The claim benchmark stops after 2000 claims, so the queue stays that deep while measured.
-    private func seed() async throws {
-        guard let definition = try await servers.store.tasks.get("queue") else { return }
+    static func seed(_ store: PostgresStore, task name: String, count: Int) async throws {
+        guard let definition = try await store.tasks.get(name) else { return }
         let task = CompiledTask(definition)
-        var remaining = pending + 2000 + Int(seconds * 2000)
+        var remaining = count
         while remaining > 0 {
             let now = Date()
             let batch = (0..<min(1000, remaining)).map { i -> RoutedItem in
-                let submission = try! ItemSubmission.parse(["task": "queue", "input": .int(i), "output": ["vendor": "V", "total": 1],
+                let submission = try! ItemSubmission.parse(["task": .string(name), "input": .int(i), "output": ["vendor": "V", "total": 1],
                                                             "confidence": 0.1], destinations: DestinationPolicy())
                 let id = UUIDv7.make(at: now)
                 return RoutedItem(id: id, submission: submission, routing: Routing.route(submission, id: id, task: task))
             }
-            _ = try await servers.store.items.insert(batch, actor: "bench:seed", now: now)
+            _ = try await store.items.insert(batch, actor: "bench:seed", now: now)
             remaining -= batch.count
         }
     }

@@ -19,8 +19,8 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Embedding dimensions for the retrieval scenario's examples.") var dimensions = 384
     @Option(help: "The labelled retrieval set (made by its make_fixture.py).") var retrievalFixture = "Tests/Fixtures/retrieval/retrieval.json"
     @Option(help: "Decided items for the threshold-science scenario.") var decided = 1_000_000
-    @Option(help: "Scenarios to run: load, intake, claim, feedback, retrieval, thresholds, patterns, overload, waits.")
-    var only: [String] = ["load", "intake", "claim", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
+    @Option(help: "Scenarios to run: load, intake, claim, consensus, feedback, retrieval, thresholds, patterns, overload, waits.")
+    var only: [String] = ["load", "intake", "claim", "consensus", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -42,6 +42,9 @@ struct LoupeBench: AsyncParsableCommand {
             if only.contains("claim") {
                 try await ClaimScenarios(servers: servers, setup: setup, pending: pending, reviewers: reviewers, seconds: seconds)
                     .run(into: report)
+            }
+            if only.contains("consensus") {
+                try await ConsensusScenarios(servers: servers, setup: setup, reviewers: reviewers, seconds: seconds).run(into: report)
             }
             if only.contains("patterns") { try PatternScenarios().run(into: report) }
             if only.contains("overload") {
