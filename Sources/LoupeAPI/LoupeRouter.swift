@@ -37,6 +37,7 @@ public enum LoupeRouter {
         PeopleController(deps: deps).register(routes)
         CommentsController(deps: deps).register(routes)
         BulkController(deps: deps, catalog: catalog).register(routes)
+        ReviewQualityController(deps: deps).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

@@ -215,6 +215,10 @@ enum OpenAPIDocument {
                                                    role: "reviewer", params: [id],
                                                    responses: ["200": ("{reopened}", O.ref("BulkOutcome")), "404": ("no such action of yours", O.problem),
                                                                "409": ("not approved, undone already, or past 60 s", O.problem)])],
+        "/v1/tasks/{name}/agreement": ["get": O.op("Agreement among the reviews of consensus items: Krippendorff's alpha (nominal) and percent agreement over items with at least two reviews, overall and per leaf field",
+                                                   role: "lead, analyst", params: [task],
+                                                   responses: ["200": ("{items, overall: {alpha, percent}, fields: [{pointer, items, alpha, percent}]}", O.ref("Agreement")),
+                                                               "404": ("no such task", O.problem)])],
         "/v1/items/{id}/comments": [
             "post": O.op("Comment on an item for the next reviewer, or flag it for the lead (flag: true); also in its history", role: "reviewer, analyst",
                          body: "Comment", params: [id],

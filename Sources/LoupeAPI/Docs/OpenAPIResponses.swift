@@ -85,6 +85,8 @@ extension OpenAPI {
             "id": ["type": "integer"], "event": ["type": "string"], "actor": ["type": "string"], "at": ["type": "string"],
             "details": ["type": "object"]]],
         "Comments": list("comments", ref("HistoryEvent")),
+        "Agreement": ["type": "object", "required": ["items", "fields"], "properties": [
+            "items": ["type": "integer"], "overall": ["type": ["object", "null"]], "fields": ["type": "array", "items": ["type": "object"]]]],
         "BulkPreview": ["type": "object", "required": ["id", "count"], "properties": [
             "id": ["type": ["string", "null"]], "count": ["type": "integer"], "excluded_invalid": ["type": "integer"],
             "items": ["type": "array", "items": ["type": "object"]], "expires_at": ["type": "string"]]],

@@ -39,6 +39,8 @@ public protocol InsightsRepository: Sendable {
     func riskBuckets(task: String, filter: AnalyticsFilter, now: Date) async throws -> [RiskBucket]
     /// Replays `request`'s thresholds over the items of `task` created in its window.
     func whatIf(task: String, request: WhatIfRequest, now: Date) async throws -> WhatIfOutcome
+    /// Agreement among the reviews of the task's consensus items, overall and for each of `pointers`.
+    func agreement(task: String, pointers: [String]) async throws -> [AgreementFigure]
 }
 
 /// The item columns stats can be broken down by.

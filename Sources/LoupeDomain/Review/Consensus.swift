@@ -46,3 +46,38 @@ public protocol ConsensusRepository: Sendable {
     /// The item's reviews, oldest first.
     func reviews(item: UUID) async throws -> [ItemReview]
 }
+
+/// Agreement over items with at least two reviews, overall (`pointer` "") or for one field.
+public struct AgreementFigure: Sendable, Equatable {
+    public let pointer: String
+    public let items: Int
+    /// Krippendorff's alpha, nominal; nil when every value is the same (no variation to agree about).
+    public let alpha: Double?
+    public let percent: Double
+
+    public init(pointer: String, items: Int, alpha: Double?, percent: Double) {
+        self.pointer = pointer
+        self.items = items
+        self.alpha = alpha
+        self.percent = percent
+    }
+
+    public var json: JSONObject {
+        func r(_ x: Double) -> JSONValue { .double((x * 10000).rounded() / 10000) }
+        return ["items": .int(items), "alpha": alpha.map(r) ?? .null, "percent": r(percent)]
+    }
+
+    /// `{items, overall: {alpha, percent}, fields: [{pointer, items, alpha, percent}]}`.
+    public static func json(_ figures: [AgreementFigure]) -> JSONValue {
+        let overall = figures.first { $0.pointer.isEmpty }
+        var fields: [JSONValue] = []
+        for figure in figures where !figure.pointer.isEmpty {
+            var o = figure.json
+            o["pointer"] = .string(figure.pointer)
+            fields.append(.object(o))
+        }
+        return ["items": .int(overall?.items ?? 0),
+                "overall": overall.map { .object(["alpha": $0.json["alpha"] ?? .null, "percent": $0.json["percent"] ?? .null]) } ?? .null,
+                "fields": .array(fields)]
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import LoupeDomain
+import LoupeJSON
+
+/// How far to trust the humans: agreement among the reviews of consensus items (`GET /v1/tasks/{name}/agreement`).
+struct ReviewQualityController {
+    let deps: APIDependencies
+
+    func register(_ routes: RouteRegistrar) {
+        routes.add(.get, "/v1/tasks/{name}/agreement", roles: [.lead, .analyst], agreement)
+    }
+
+    /// Krippendorff's alpha (nominal) and percent agreement over items with at least two reviews, overall and per leaf
+    /// field the schema declares (array items, `*`, are not yet split by element and are left out).
+    @Sendable func agreement(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
+        let pointers = SchemaPaths.leaves(task.outputSchema).filter { !$0.contains("*") }
+        return .json(AgreementFigure.json(try await deps.insights.agreement(task: name, pointers: pointers)))
+    }
+}
