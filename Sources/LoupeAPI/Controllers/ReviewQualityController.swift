@@ -9,6 +9,14 @@ struct ReviewQualityController {
 
     func register(_ routes: RouteRegistrar) {
         routes.add(.get, "/v1/tasks/{name}/agreement", roles: [.lead, .analyst], agreement)
+        routes.add(.get, "/v1/tasks/{name}/reviewers", roles: [.lead, .analyst], reviewers)
+    }
+
+    /// Per reviewer: decisions, median seconds per item, agreement of their consensus reviews with the decision.
+    @Sendable func reviewers(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        guard try await deps.tasks.get(name) != nil else { throw Problem.notFound("there is no task '\(name)'") }
+        return .json(["reviewers": .array(try await deps.insights.reviewerFigures(task: name).map(\.json))])
     }
 
     /// Krippendorff's alpha (nominal) and percent agreement over items with at least two reviews, overall and per leaf

@@ -85,6 +85,7 @@ extension OpenAPI {
             "id": ["type": "integer"], "event": ["type": "string"], "actor": ["type": "string"], "at": ["type": "string"],
             "details": ["type": "object"]]],
         "Comments": list("comments", ref("HistoryEvent")),
+        "Reviewers": list("reviewers", ["type": "object"]),
         "Agreement": ["type": "object", "required": ["items", "fields"], "properties": [
             "items": ["type": "integer"], "overall": ["type": ["object", "null"]], "fields": ["type": "array", "items": ["type": "object"]]]],
         "BulkPreview": ["type": "object", "required": ["id", "count"], "properties": [

@@ -81,3 +81,32 @@ public struct AgreementFigure: Sendable, Equatable {
                 "fields": .array(fields)]
     }
 }
+
+/// One reviewer's figures on a task.
+public struct ReviewerFigure: Sendable, Equatable {
+    public let reviewer: String
+    public let name: String?
+    public let decisions: Int
+    public let medianSeconds: Double?
+    /// Their reviews of consensus items now decided, and how many of them matched the decision.
+    public let compared: Int
+    public let agreed: Int
+
+    public init(reviewer: String, name: String?, decisions: Int, medianSeconds: Double?, compared: Int, agreed: Int) {
+        self.reviewer = reviewer
+        self.name = name
+        self.decisions = decisions
+        self.medianSeconds = medianSeconds
+        self.compared = compared
+        self.agreed = agreed
+    }
+
+    /// `{by, name, decisions, median_seconds, consensus_agreement, consensus_reviews, gold_items, gold_accuracy,
+    /// gold_field_accuracy}`; the gold figures stay empty until gold items exist.
+    public var json: JSONValue {
+        ["by": .string(reviewer), "name": name.map(JSONValue.string) ?? .null, "decisions": .int(decisions),
+         "median_seconds": medianSeconds.map { .double(($0 * 10).rounded() / 10) } ?? .null,
+         "consensus_agreement": compared > 0 ? .double((Double(agreed) / Double(compared) * 10000).rounded() / 10000) : .null,
+         "consensus_reviews": .int(compared), "gold_items": .int(0), "gold_accuracy": .null, "gold_field_accuracy": .null]
+    }
+}

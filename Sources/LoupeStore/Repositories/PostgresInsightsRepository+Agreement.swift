@@ -50,3 +50,39 @@ extension PostgresInsightsRepository {
         return figures
     }
 }
+
+/// Per reviewer of a task: items they decided or reviewed, the median time they spent, and how often their reviews
+/// of consensus items matched the decision the item finally got.
+extension PostgresInsightsRepository {
+    public func reviewerFigures(task: String) async throws -> [ReviewerFigure] {
+        let rows = try await client.query("""
+            WITH acts AS (
+                -- One row per person and item: a consensus decision writes 'reviewed' and 'decided' for the last reviewer.
+                SELECT DISTINCT ON (e.item_id, e.actor) e.actor, e.item_id, e.duration_ms
+                FROM item_events e JOIN items i ON i.id = e.item_id
+                WHERE i.task = \(task) AND e.event IN ('decided', 'reviewed') AND (e.actor LIKE 'key:%' OR e.actor LIKE 'user:%')
+                ORDER BY e.item_id, e.actor, e.id
+            ), matched AS (
+                SELECT r.reviewer, count(*) AS compared,
+                       count(*) FILTER (WHERE r.action = i.decision_action AND (r.action = 'reject' OR r.output = i.final_output)) AS agreed
+                FROM item_reviews r JOIN items i ON i.id = r.item_id
+                WHERE i.task = \(task) AND i.status IN ('approved', 'corrected', 'rejected')
+                GROUP BY r.reviewer
+            )
+            SELECT a.actor, coalesce(k.name, u.email), count(*)::int,
+                   (percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) / 1000.0)::float8,
+                   coalesce(m.compared, 0)::int, coalesce(m.agreed, 0)::int
+            FROM acts a
+            LEFT JOIN matched m ON m.reviewer = a.actor
+            LEFT JOIN api_keys k ON a.actor LIKE 'key:%' AND k.id::text = substr(a.actor, 5)
+            LEFT JOIN users u ON a.actor LIKE 'user:%' AND u.email = substr(a.actor, 6)
+            GROUP BY a.actor, k.name, u.email, m.compared, m.agreed
+            ORDER BY count(*) DESC, a.actor
+            """, logger: logger)
+        var figures: [ReviewerFigure] = []
+        for try await (actor, name, decisions, median, compared, agreed) in rows.decode((String, String?, Int, Double?, Int, Int).self) {
+            figures.append(ReviewerFigure(reviewer: actor, name: name, decisions: decisions, medianSeconds: median, compared: compared, agreed: agreed))
+        }
+        return figures
+    }
+}

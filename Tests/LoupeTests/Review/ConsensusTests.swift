@@ -84,6 +84,33 @@ import Testing
         }
     }
 
+    @Test func reviewerFiguresCountDecisionsAndAgreementWithTheFinalDecision() async throws {
+        try await withLoupe { f in
+            try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema, "reviews_required": 2])
+            let p = try await people(f)
+            let agreed = try await f.submit("invoice", confidence: 0.2)
+            let split = try await f.submit("invoice", confidence: 0.2)
+            for key in [p.first, p.second] {
+                for _ in 0..<2 {
+                    let id = try await claim(f, key).json["id"]?.stringValue ?? ""
+                    let approve = id == agreed || key == p.first
+                    _ = try await decide(f, key, id, raw: approve ? #"{"action": "approve"}"# : #"{"action": "reject", "reason": "no"}"#)
+                }
+            }
+            #expect(try await f.call(.get, "/v1/items/\(split)").json["status"] == "disputed")
+            _ = try await claim(f, p.lead, ["disputed": true])
+            _ = try await decide(f, p.lead, split, raw: #"{"action": "approve"}"#)
+
+            let figures = try await f.call(.get, "/v1/tasks/invoice/reviewers", as: .analyst).json["reviewers"]?.arrayValue ?? []
+            let by = Dictionary(uniqueKeysWithValues: figures.compactMap { r in r["name"]?.stringValue.map { ($0, r) } })
+            #expect(by["r1"]?["decisions"] == 2 && by["r1"]?["consensus_agreement"] == 1, "r1 sided with both final decisions: \(figures)")
+            #expect(by["r2"]?["decisions"] == 2 && by["r2"]?["consensus_agreement"] == 0.5)
+            #expect(by["lead"]?["decisions"] == 1 && by["lead"]?["consensus_agreement"] == .null, "the lead reviewed nothing; they decided")
+            #expect(by["r1"]?["median_seconds"] != .null && by["r1"]?["gold_accuracy"] == .null)
+            #expect(try await f.call(.get, "/v1/tasks/invoice/reviewers", as: .reviewer).status == 403)
+        }
+    }
+
     @Test func consensusRateChoosesWhichItemsNeedSeveralReviews() async throws {
         try await withLoupe { f in
             try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema, "reviews_required": 3, "consensus_rate": 0])
