@@ -50,7 +50,7 @@ public enum ExportStream {
 
     /// The columns of JSONL objects and CSV rows, in order.
     public static let columns = ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
-                                 "model", "reviewer", "decided_at"]
+                                 "model", "reviewer", "decided_at", "decided_by", "reviews"]
     public static let csvHeader: [UInt8] = Array((columns.joined(separator: ",") + "\r\n").utf8)
 
     /// Calls `write` with each chunk (header, then one per page); returns the number of rows.

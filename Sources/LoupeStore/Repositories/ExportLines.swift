@@ -15,6 +15,9 @@ enum ExportLines {
         }
     }
 
+    /// People who reviewed the item: its consensus reviews, else one for a human decision, none for an automatic one.
+    static let reviews = "(CASE WHEN review_count > 0 THEN review_count WHEN decided_by IN ('auto', 'deadline') THEN 0 ELSE 1 END)::text"
+
     /// A JSON string, or null.
     static func string(_ column: String) -> String { "coalesce(to_json(\(column))::text, 'null')" }
 
@@ -24,7 +27,8 @@ enum ExportLines {
         || ',"changes":' || coalesce(changes::text, 'null')
         || ',"action":' || to_json(decision_action)::text || ',"confidence":' || confidence::text
         || ',"prompt_version":' || \(string("prompt_version")) || ',"model":' || \(string("model"))
-        || ',"reviewer":' || to_json(decided_by)::text || ',"decided_at":"' || \(decidedAt) || E'"}\\n'
+        || ',"reviewer":' || to_json(decided_by)::text || ',"decided_at":"' || \(decidedAt)
+        || '","decided_by":' || to_json(decided_by)::text || ',"reviews":' || \(reviews) || E'}\\n'
         """
 
     /// RFC 4180: a cell holding a comma, quote or line break is quoted, with its quotes doubled. A cell a
@@ -38,7 +42,7 @@ enum ExportLines {
     static let csv = [
         "id::text", cell("task"), cell("input::text"), cell("output::text"), cell("coalesce(final_output::text, '')"),
         cell("coalesce(changes::text, '')"), "decision_action", "confidence::text", cell("coalesce(prompt_version, '')"), cell("coalesce(model, '')"),
-        cell("decided_by"), decidedAt,
+        cell("decided_by"), decidedAt, cell("decided_by"), reviews,
     ].joined(separator: " || ',' || ") + #" || E'\r\n'"#
 
     /// A JSON string is already a valid content value; anything else is sent as its JSON text.

@@ -53,6 +53,7 @@ extension PostgresReviewRepository: ConsensusRepository {
                        jsonb_strip_nulls(jsonb_build_object('action', r.action, 'reason', r.reason, 'output', CASE WHEN r.action = 'correct' THEN r.output END))
                 FROM recorded r JOIN items i ON i.id = r.item_id
                 """, logger: logger)
+            try await connection.query("UPDATE items SET review_count = review_count + 1 WHERE id = \(id)", logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw Problem.conflict("you reviewed this item already; consensus needs reviews by different people")
         }

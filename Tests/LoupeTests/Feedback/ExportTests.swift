@@ -33,7 +33,8 @@ import Testing
             #expect(rows.count == 4, "auto-approvals are left out unless include_auto=true")
             let fields = Set(rows[0].objectValue?.keys ?? [])
             #expect(fields == ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
-                               "model", "reviewer", "decided_at"])
+                               "model", "reviewer", "decided_at", "decided_by", "reviews"])
+            #expect(rows.allSatisfy { $0["reviews"] == 1 }, "one person decided each")
             #expect(rows.map { $0["action"]?.stringValue ?? "" } == ["approve", "correct", "reject", "correct"])
             #expect(rows[0]["input"] == .string(Self.tricky))
             #expect(rows[1]["final_output"] == ["total": 2] && rows[1]["output"] == ["total": 1])
@@ -79,13 +80,13 @@ import Testing
             let parsed = try Self.parseWithPython(csv)
             #expect(parsed.count == 5)
             #expect(parsed[0] == ["item_id", "task", "input", "output", "final_output", "changes", "action", "confidence", "prompt_version",
-                                  "model", "reviewer", "decided_at"])
+                                  "model", "reviewer", "decided_at", "decided_by", "reviews"])
             #expect(try JSONParser.parse(parsed[1][2]) == .string(Self.tricky), "commas, quotes and newlines survive")
             #expect(try JSONParser.parse(parsed[1][3]) == ["note": .string(Self.tricky)])
             #expect(parsed[2][4] == #"{"total": 2}"#)
             #expect(parsed[3][4] == "" && parsed[3][6] == "reject")
             #expect(try JSONParser.parse(parsed[2][5]) == [["op": "replace", "path": "/total", "value": 2]])
-            #expect(parsed.dropFirst().allSatisfy { $0.count == 12 })
+            #expect(parsed.dropFirst().allSatisfy { $0.count == 14 })
         }
     }
 

@@ -42,6 +42,13 @@ import Testing
             #expect(decided.json["status"] == "approved" && decided.json["decision"]?["by"] == "consensus", "\(decided.text)")
             let reviews = try await f.call(.get, "/v1/items/\(id)", as: .analyst).json["reviews"]?.arrayValue ?? []
             #expect(reviews.count == 2 && reviews.allSatisfy { $0["action"] == "approve" })
+            // Exports say who decided and how many people reviewed.
+            let line = try await f.call(.get, "/v1/export?task=invoice&format=jsonl", as: .analyst).text
+            let exported = try JSONParser.parse(line.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(exported["decided_by"] == "consensus" && exported["reviews"] == 2 && exported["final_output"] == exported["output"], "\(line)")
+            let csv = try await f.call(.get, "/v1/export?task=invoice&format=csv", as: .analyst).text
+            #expect(csv.hasPrefix("item_id,") && csv.split(separator: "\r\n").first?.hasSuffix(",decided_by,reviews") == true)
+            #expect(csv.split(separator: "\r\n").last?.hasSuffix(",consensus,2") == true, "\(csv)")
         }
     }
 
