@@ -11,6 +11,7 @@ import { setupView } from './views/setup.js';
 const screens = {
   queue: { title: 'Queue', roles: ['reviewer', 'lead', 'analyst', 'admin'], view: queueView },
   review: { title: 'Review', roles: ['reviewer', 'lead', 'admin'], view: reviewView },
+  disputes: { title: 'Disputes', roles: ['lead', 'admin'], view: (app, params) => reviewView(app, params, { disputed: true }) },
   analyst: { title: 'Analyst', roles: ['analyst', 'admin'], view: analystView },
   admin: { title: 'Admin', roles: ['admin'], view: adminView },
 };

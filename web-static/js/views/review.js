@@ -6,10 +6,13 @@ import { validate } from '../validate.js';
 import { changes, renderDiff } from '../diff.js';
 import { shortcutsHelp, isTyping } from '../shortcuts.js';
 import { commentsPanel } from '../comments.js';
+import { reviewsPanel } from '../reviews.js';
 
-// The review screen: one leased item at a time, decided with the keyboard or the buttons.
-export async function reviewView(app, [taskParam]) {
+// The review screen: one leased item at a time, decided with the keyboard or the buttons. With `disputed` (leads) it
+// adjudicates: disputed items, every review beside the output.
+export async function reviewView(app, [taskParam], { disputed = false } = {}) {
   const task = taskParam ? decodeURIComponent(taskParam) : undefined;
+  const claimBody = (extra = {}) => ({ ...(task ? { task } : {}), ...(disputed ? { disputed: true } : {}), ...extra });
   let item = null, form = null, editing = false, timers = [];
   // The next item, claimed in the background under a short lease while this one is reviewed, so it shows without a
   // round trip; its lease is extended to the task's only when it is shown, and it is released when the page goes.
@@ -21,8 +24,8 @@ export async function reviewView(app, [taskParam]) {
     if (skipped) await api('POST', `/v1/items/${skipped}/release`).catch((e) => app.flash(e.message));
     if (prefetched && prefetched.id !== skipped) return show(prefetched);
     const leases = skipped ? { leases: [] } : await api('GET', '/v1/review/leases');
-    const resumed = leases.leases.find((l) => (!task || l.task === task) && l.id !== prefetched?.id);
-    item = resumed ?? await api('POST', '/v1/review/claim', task ? { task } : {});
+    const resumed = leases.leases.find((l) => (!task || l.task === task) && l.id !== prefetched?.id && (l.status === 'disputed') === disputed);
+    item = resumed ?? await api('POST', '/v1/review/claim', claimBody());
     editing = false;
     item ? render() : renderEmpty();
     if (item) prefetch();
@@ -41,7 +44,7 @@ export async function reviewView(app, [taskParam]) {
 
   function prefetch() {
     if (prefetched || prefetching) return;
-    prefetching = api('POST', '/v1/review/claim', { ...(task ? { task } : {}), lease_seconds: 120 })
+    prefetching = api('POST', '/v1/review/claim', claimBody({ lease_seconds: 120 }))
       .then((claimed) => {
         if (!claimed || claimed.id === item?.id) return;
         prefetched = claimed;
@@ -66,7 +69,7 @@ export async function reviewView(app, [taskParam]) {
   function renderEmpty() {
     replace(app.main, h('section', { class: 'card empty', id: 'empty-queue' },
       h('h1', {}, 'Nothing is waiting'),
-      h('p', {}, task ? `No item of task ${task} waits for review.` : 'No item waits for review.'),
+      h('p', {}, disputed ? 'No disputed item waits for a lead.' : (task ? `No item of task ${task} waits for review.` : 'No item waits for review.')),
       h('button', { type: 'button', class: 'primary', on: { click: () => next().catch((e) => app.flash(e.message)) } }, 'Check again')));
     timers.push(setInterval(() => next().catch(() => {}), 15000));
   }
@@ -117,6 +120,8 @@ export async function reviewView(app, [taskParam]) {
             h('button', { type: 'button', id: 'reject', class: 'danger', on: { click: reject } }, 'Reject (r)'),
             h('button', { type: 'button', id: 'skip', on: { click: skip } }, 'Skip (s)'))),
         commentsPanel(app, item.id)));
+    // A lead adjudicating sees the reviews first, above the item.
+    if (item.reviews?.length) app.main.querySelector('.review-head').after(reviewsPanel(item.reviews, pick));
     for (const [pointer, confidence] of lowFields) {
       const field = app.main.querySelector(`[data-field="${CSS.escape(pointer)}"]`);
       if (field) { field.classList.add('low'); field.querySelector('label, legend')?.append(h('span', { class: 'low-badge' }, ` ${pct(confidence)}`)); }
@@ -223,6 +228,9 @@ export async function reviewView(app, [taskParam]) {
     reason.focus();
   }
   const skip = () => next(item.id).catch((e) => app.flash(e.message));
+  // The lead takes one reviewer's decision as theirs.
+  const pick = (review) => decide(review.action === 'reject' ? { action: 'reject', reason: review.reason ?? undefined }
+    : review.action === 'correct' ? { action: 'correct', output: review.output } : { action: 'approve' });
 
   function onKey(event) {
     if (!item || document.querySelector('dialog[open]')) return;

@@ -1,0 +1,47 @@
+import Foundation
+import LoupeJSON
+import Testing
+
+/// Issue 12, point 6, in Chromium: two reviews disagree; the lead opens Disputes, sees both side by side with the
+/// differing field marked, and decides like one of them.
+@Suite(.serialized) struct AdjudicationBrowserTests {
+    @Test func aLeadAdjudicatesADisputeFromTheReviewsSideBySide() async throws {
+        try await WebDriver.with(scenario)
+    }
+
+    func scenario(_ browser: WebDriver) async throws {
+        let site = try await BrowserSite.start(users: [("lena@example.com", "lead")])
+        let server = site.server
+        defer { server.process.terminate() }
+        _ = try await site.api("PUT", "/v1/tasks/invoice", ["output_schema": [
+            "type": "object", "required": ["vendor", "total"],
+            "properties": ["vendor": ["type": "string"], "total": ["type": "number"]]], "reviews_required": 2])
+        let id = try await site.api("POST", "/v1/items", ["task": "invoice", "input": "ACME invoice, total 99.00 EUR",
+                                                          "output": ["vendor": "ACME", "total": 9], "confidence": 0.4]).1["id"]?.stringValue ?? ""
+        for (name, body) in [("first", ["action": "approve"] as JSONValue), ("second", ["action": "correct", "output": ["vendor": "ACME", "total": 99]])] {
+            let key = try await site.api("POST", "/v1/keys", ["name": .string(name), "role": "reviewer"]).1["key"]?.stringValue ?? ""
+            #expect(try await HTTP.request("POST", server.baseURL + "/v1/review/claim", key: key).1["id"]?.stringValue == id)
+            #expect(try await HTTP.request("POST", server.baseURL + "/v1/items/\(id)/decision", key: key, json: body).0 == 200)
+        }
+        #expect(try await site.api("GET", "/v1/items/\(id)").1["status"] == "disputed")
+
+        try await browser.go(server.baseURL + "/")
+        try await browser.type("#email", "lena@example.com")
+        try await browser.type("#password", "password-1234")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.querySelector('#nav a[href=\"#/disputes\"]')")
+        try await browser.click("#nav a[href=\"#/disputes\"]")
+        try await browser.waitUntil("document.getElementById('reviews') && document.getElementById('review')?.dataset.itemId === '\(id)'")
+        #expect(try await browser.script("return document.querySelectorAll('#reviews thead th').length") == 3, "the field column and one per review")
+        let differing = try await browser.script("return [...document.querySelectorAll('#reviews tr.differs')].map(r => r.dataset.pointer).join(',')")
+        #expect(differing == "/total", "only the field the reviews disagree on is marked")
+        try await browser.screenshot(to: ReviewerBrowserTests.screenshots + "/adjudication.png")
+
+        try await browser.click("#pick-1")
+        try await browser.waitUntil("document.getElementById('empty-queue')")
+        #expect(try await browser.text("#empty-queue").contains("No disputed item"))
+        let decided = try await site.api("GET", "/v1/items/\(id)").1
+        #expect(decided["status"] == "corrected" && decided["final_output"] == ["vendor": "ACME", "total": 99])
+        #expect(decided["decision"]?["by"] == "user:lena@example.com")
+    }
+}
