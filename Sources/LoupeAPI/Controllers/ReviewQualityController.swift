@@ -9,14 +9,18 @@ struct ReviewQualityController {
 
     func register(_ routes: RouteRegistrar) {
         routes.add(.get, "/v1/tasks/{name}/agreement", roles: [.lead, .analyst], agreement)
-        routes.add(.get, "/v1/tasks/{name}/reviewers", roles: [.lead, .analyst], reviewers)
+        routes.add(.get, "/v1/tasks/{name}/reviewers", roles: [.reviewer, .analyst], reviewers)
     }
 
-    /// Per reviewer: decisions, median seconds per item, agreement of their consensus reviews with the decision.
+    /// Per reviewer: decisions, median seconds per item, agreement of their consensus reviews with the decision. Leads,
+    /// analysts and admins see everyone; a reviewer sees their own figures only.
     @Sendable func reviewers(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         guard try await deps.tasks.get(name) != nil else { throw Problem.notFound("there is no task '\(name)'") }
-        return .json(["reviewers": .array(try await deps.insights.reviewerFigures(task: name).map(\.json))])
+        try context.principal?.requireTask(name)
+        var figures = try await deps.insights.reviewerFigures(task: name)
+        if let principal = context.principal, !principal.seesReviewers { figures = figures.filter { $0.reviewer == principal.actor } }
+        return .json(["reviewers": .array(figures.map(\.json))])
     }
 
     /// Krippendorff's alpha (nominal) and percent agreement over items with at least two reviews, overall and per leaf

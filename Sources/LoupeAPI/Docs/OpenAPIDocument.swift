@@ -220,7 +220,7 @@ enum OpenAPIDocument {
                                                    responses: ["200": ("{items, overall: {alpha, percent}, fields: [{pointer, items, alpha, percent}]}", O.ref("Agreement")),
                                                                "404": ("no such task", O.problem)])],
         "/v1/tasks/{name}/reviewers": ["get": O.op("Per reviewer of the task: decisions, median seconds per item, agreement of their consensus reviews with the final decision",
-                                                   role: "lead, analyst", params: [task],
+                                                   role: "reviewer (their own figures), lead, analyst", params: [task],
                                                    responses: ["200": ("{reviewers: [{by, name, decisions, median_seconds, consensus_agreement, …}]}", O.ref("Reviewers")),
                                                                "404": ("no such task", O.problem)])],
         "/v1/items/{id}/comments": [

@@ -43,5 +43,11 @@ import Testing
         let decided = try await site.api("GET", "/v1/items/\(id)").1
         #expect(decided["status"] == "corrected" && decided["final_output"] == ["vendor": "ACME", "total": 99])
         #expect(decided["decision"]?["by"] == "user:lena@example.com")
+
+        // The lead's view of the reviewers: everyone's figures, the agreement of each review with the final decision.
+        try await browser.go(server.baseURL + "/#/queue")
+        try await browser.waitUntil("document.querySelectorAll('#figures-table tbody tr').length === 3")
+        let figures = try await browser.text("#figures")
+        #expect(figures.contains("Reviewers") && figures.contains("first") && figures.contains("0.0% of 1") && figures.contains("100.0% of 1"), "\(figures)")
     }
 }

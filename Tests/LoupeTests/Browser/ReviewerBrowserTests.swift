@@ -125,6 +125,11 @@ import Testing
         try await browser.waitUntil("document.activeElement?.id === 'reject-reason'")
         try await browser.click("#confirm-reject")
         try await browser.waitUntil("document.getElementById('empty-queue')")
+        // Her own figures on the queue page (issue 12, point 6): four decisions on invoice.
+        try await browser.go(server.baseURL + "/#/queue")
+        try await browser.waitUntil("document.getElementById('figures-table')")
+        let figures = try await browser.text("#figures")
+        #expect(figures.contains("Your figures") && figures.contains("invoice") && figures.contains("4"), "\(figures)")
 
         // The analyst view: charts, the item list, an item's history. The task's auto-approvals drift above its alert
         // (the drift monitor's verdict written as it would write it; DriftTests check the monitor itself).

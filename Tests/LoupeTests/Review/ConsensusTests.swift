@@ -114,7 +114,8 @@ import Testing
             #expect(by["r2"]?["decisions"] == 2 && by["r2"]?["consensus_agreement"] == 0.5)
             #expect(by["lead"]?["decisions"] == 1 && by["lead"]?["consensus_agreement"] == .null, "the lead reviewed nothing; they decided")
             #expect(by["r1"]?["median_seconds"] != .null && by["r1"]?["gold_accuracy"] == .null)
-            #expect(try await f.call(.get, "/v1/tasks/invoice/reviewers", as: .reviewer).status == 403)
+            let own = try await f.call(.get, "/v1/tasks/invoice/reviewers", as: .reviewer, key: p.second).json["reviewers"]?.arrayValue ?? []
+            #expect(own.count == 1 && own.first?["name"] == "r2", "a reviewer sees their own figures only")
         }
     }
 
