@@ -39,3 +39,22 @@ enum Curl {
         return (lines, seconds)
     }
 }
+
+/// The cluster's write-ahead log position in bytes, read with `psql`: the difference over a run is the WAL the run
+/// wrote (full-page images after checkpoints included, as a user's disk and replicas see it).
+enum WAL {
+    static func position(_ location: DatabaseLocation) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [location.psqlURL, "-v", "ON_ERROR_STOP=1", "-Atc", "SELECT pg_current_wal_lsn() - '0/0'"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError("could not read the WAL position: \(text)")
+        }
+        return bytes
+    }
+}

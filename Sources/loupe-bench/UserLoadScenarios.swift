@@ -30,9 +30,12 @@ struct UserLoadScenarios {
         var floorRate: Double?
         for (name, wrk, server) in runs {
             _ = try wrk.run(connections: Self.connections, seconds: 2, pauseMs: 0)  // warm-up
+            // The WAL position is read outside the CPU window: psql's own backend is not charged to the run.
+            let wal0 = try WAL.position(servers.session.location)
             let cpu0 = CPU.sample(loupe: server.process.processIdentifier)
             let result = try wrk.run(connections: Self.connections, seconds: seconds, pauseMs: 0)
             let cpu = CPU.sample(loupe: server.process.processIdentifier).perThousand(since: cpu0, items: result.ok)
+            let wal = try WAL.position(servers.session.location) - wal0
             let rate = Double(result.ok) / result.seconds
             if floorRate == nil { floorRate = rate }
             let label = "\(name), wrk \(Self.connections) connections"
@@ -41,6 +44,7 @@ struct UserLoadScenarios {
             report.row("\(label): p50 / p99", result.percentile(0.5), unit: String(format: "/ %.1f ms", result.percentile(0.99)), limit: nil)
             report.row("\(label): CPU s per 1,000 items, server / PostgreSQL / wrk", cpu.loupe,
                        unit: String(format: "/ %.2f / %.2f", cpu.postgres, result.clientCPU / Double(max(1, result.ok)) * 1000), limit: nil)
+            report.row("\(label): WAL bytes per item", wal / Double(max(1, result.ok)), unit: "B", limit: nil)
             if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
         }
         try pgbench(into: report, body: pending)
@@ -65,6 +69,7 @@ struct UserLoadScenarios {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
+        let wal0 = try WAL.position(servers.session.location)
         let cpu0 = CPU.sample(loupe: getpid())
         let client0 = Wrk.childrenCPU()
         try process.run()
@@ -84,8 +89,10 @@ struct UserLoadScenarios {
               let transactions = Double(txLine.split(separator: ":").last?.trimmingCharacters(in: .whitespaces).split(separator: "/").first ?? "")
         else { throw BenchError("pgbench failed:\n\(text.suffix(2000))") }
         let cpu = CPU.sample(loupe: getpid()).perThousand(since: cpu0, items: Int(transactions))
+        let wal = try WAL.position(servers.session.location) - wal0
         report.row("pgbench: the same row, one INSERT per transaction, \(Self.connections) connections", tps, unit: "rows/s", limit: nil)
         report.row("pgbench: CPU s per 1,000 rows, PostgreSQL / pgbench", cpu.postgres,
                    unit: String(format: "/ %.2f", (Wrk.childrenCPU() - client0) / max(1, transactions) * 1000), limit: nil)
+        report.row("pgbench: WAL bytes per row", wal / max(1, transactions), unit: "B", limit: nil)
     }
 }
