@@ -32,9 +32,12 @@ struct BulkController {
         guard matched.count <= BulkFilter.maxItems else {
             throw Problem.invalid(field: "task", "more than \(BulkFilter.maxItems) waiting items match; narrow the filter (prompt version, confidence, text)")
         }
-        // The same test a single approval gets: valid against the task's schema as it is now.
-        let valid = matched.filter { task.schema.validate($0.output).isEmpty }
-        var body: JSONObject = ["count": .int(valid.count), "excluded_invalid": .int(matched.count - valid.count), "filter": filter.json,
+        // The same test a single approval gets: valid against the task's schema as it is now. Items that need several
+        // reviews (consensus) are not one person's to approve, in bulk or not.
+        let single = matched.filter { Consensus.required(id: $0.id, task: task.definition, audit: false) == 1 }
+        let valid = single.filter { task.schema.validate($0.output).isEmpty }
+        var body: JSONObject = ["count": .int(valid.count), "excluded_invalid": .int(single.count - valid.count),
+                                "excluded_consensus": .int(matched.count - single.count), "filter": filter.json,
                                 "items": .array(valid.prefix(Self.sampleSize).map { c in
                                     ["id": .string(c.id.uuidString.lowercased()), "confidence": .double(c.confidence), "excerpt": .string(c.excerpt)]
                                 })]

@@ -96,6 +96,12 @@ import Testing
             #expect(bad.status == 422 && fields == ["min_confidence", "text"])
             #expect(try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "nope"]).status == 404)
             #expect(try await f.call(.post, "/v1/review/bulk", as: .analyst, json: ["task": "invoice"]).status == 403)
+
+            // Items that need several reviews are never one person's to approve in bulk.
+            try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema, "reviews_required": 2])
+            for i in 0..<3 { _ = try await post(f, "Invoice \(i) again") }
+            let consensus = try await f.call(.post, "/v1/review/bulk", as: .reviewer, json: ["task": "invoice"])
+            #expect(consensus.json["count"] == 0 && consensus.json["excluded_consensus"] == 3, "\(consensus.text)")
         }
     }
 }
