@@ -31,6 +31,7 @@ public final class PostgresStore: Sendable {
     public let webhooks: PostgresWebhookRepository
     public let deadlines: PostgresDeadlineRepository
     public let drift: PostgresDriftRepository
+    public let rollups: PostgresRollupRepository
     public let comments: PostgresCommentRepository
     public let bulk: PostgresBulkApprovalRepository
     public let events: PostgresEventRepository
@@ -71,6 +72,7 @@ public final class PostgresStore: Sendable {
         self.webhooks = PostgresWebhookRepository(client: client, logger: logger)
         self.deadlines = PostgresDeadlineRepository(client: client, logger: logger)
         self.drift = PostgresDriftRepository(client: client, logger: logger)
+        self.rollups = PostgresRollupRepository(client: client, logger: logger)
         self.comments = PostgresCommentRepository(client: client, logger: logger)
         self.bulk = PostgresBulkApprovalRepository(client: client, logger: logger)
         self.erasure = PostgresErasureRepository(client: client, logger: logger)

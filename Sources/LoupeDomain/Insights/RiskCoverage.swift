@@ -90,3 +90,9 @@ public enum RiskCoverage {
         return .object(o)
     }
 }
+
+/// Upkeep of the sums risk–coverage reads.
+public protocol RollupRepository: Sendable {
+    /// Folds the deltas writes appended into one row per key.
+    func compact() async throws
+}

@@ -100,6 +100,7 @@ public enum LoupeApplication {
                                                                       wakeups: signals.deliveries, settings: webhookSettings, logger: logger)),
                        traced("deadlines", DeadlineService(deadlines: store.deadlines, clock: clock, interval: configuration.deadlineInterval,
                                                            logger: logger)),
+                       traced("rollup compactor", RollupCompactor(rollups: store.rollups, logger: logger)),
                        traced("drift monitor", DriftMonitor(drift: store.drift, clock: clock, interval: configuration.driftInterval,
                                                             logger: logger)),
                        traced("event retention", EventRetention(events: store.events, clock: clock, retention: configuration.eventRetention,

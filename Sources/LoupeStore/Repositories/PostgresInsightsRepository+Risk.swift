@@ -3,29 +3,40 @@ import LoupeDomain
 import PostgresNIO
 
 /// Risk–coverage from verdicts: people's on reviewed items (weight 1), audits of auto-approvals (weight 1/audit rate).
+/// Whole days come from `risk_rollup` (migration 0027); the window's first, partial day is read from the items.
 extension PostgresInsightsRepository {
     public func riskBuckets(task: String, filter: AnalyticsFilter, now: Date) async throws -> [RiskBucket] {
         let since = now.addingTimeInterval(-Double(filter.days) * 86_400)
+        // The end of the window's first UTC day, a constant, so the live part is an index range over that day only.
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let firstDayEnd = utc.date(byAdding: .day, value: 1, to: utc.startOfDay(for: since))!
         let rows = try await client.query("""
-            SELECT least(99, floor(confidence * 100))::int AS bucket, count(*) AS items, count(wrong) AS verdicts,
-                   coalesce(sum(w) FILTER (WHERE wrong IS NOT NULL), 0)::float8,
-                   coalesce(sum(w) FILTER (WHERE wrong), 0)::float8,
-                   coalesce(sum(w * w) FILTER (WHERE wrong IS NOT NULL), 0)::float8
-            FROM (
-                SELECT confidence,
-                       CASE WHEN auto_approved_at IS NOT NULL THEN audit_verdict <> 'approve'
-                            WHEN decided_by NOT IN ('auto', 'deadline') THEN decision_action <> 'approve' END AS wrong,
-                       CASE WHEN auto_approved_at IS NOT NULL THEN coalesce(1.0 / nullif(audit_rate, 0), 1.0) ELSE 1.0 END AS w
-                FROM items
-                WHERE task = \(task) AND created_at >= \(since)
-                    AND (\(filter.promptVersion)::text IS NULL OR prompt_version = \(filter.promptVersion))
-                    AND (\(filter.model)::text IS NULL OR model = \(filter.model))
-            ) AS verdicts
-            GROUP BY 1
+            WITH parts AS (
+                SELECT r.bucket::int AS bucket, r.items, r.verdicts, r.weight, r.wrong_weight, r.weight_squares
+                FROM risk_rollup r
+                WHERE r.task = \(task) AND r.day >= (\(firstDayEnd)::timestamptz AT TIME ZONE 'UTC')::date
+                    AND (\(filter.promptVersion)::text IS NULL OR r.prompt_version = \(filter.promptVersion))
+                    AND (\(filter.model)::text IS NULL OR r.model = \(filter.model))
+                UNION ALL
+                SELECT least(99, floor(i.confidence * 100))::int, 1, (t.wrong IS NOT NULL)::int,
+                       CASE WHEN t.wrong IS NOT NULL THEN t.w ELSE 0 END, CASE WHEN t.wrong THEN t.w ELSE 0 END,
+                       CASE WHEN t.wrong IS NOT NULL THEN t.w * t.w ELSE 0 END
+                FROM items i, loupe_risk_terms(i.auto_approved_at, i.audit_verdict, i.decided_by, i.decision_action, i.audit_rate) t
+                WHERE i.task = \(task) AND i.created_at >= \(since) AND i.created_at < \(firstDayEnd)
+                    AND (\(filter.promptVersion)::text IS NULL OR i.prompt_version = \(filter.promptVersion))
+                    AND (\(filter.model)::text IS NULL OR i.model = \(filter.model))
+            )
+            SELECT bucket, sum(items)::int, sum(verdicts)::int, sum(weight)::float8, sum(wrong_weight)::float8, sum(weight_squares)::float8
+            FROM parts
+            GROUP BY bucket
+            HAVING sum(items) <> 0
             """, logger: logger)
         var buckets: [RiskBucket] = []
         for try await (index, items, verdicts, weight, wrong, squares) in rows.decode((Int, Int, Int, Double, Double, Double).self) {
-            buckets.append(RiskBucket(index: index, items: items, verdicts: verdicts, weight: weight, wrongWeight: wrong, weightSquares: squares))
+            // Deltas summed in floating point leave a dust of ±1e-15 where a weight went away entirely.
+            buckets.append(RiskBucket(index: index, items: items, verdicts: verdicts, weight: verdicts == 0 ? 0 : weight,
+                                      wrongWeight: verdicts == 0 ? 0 : max(0, wrong), weightSquares: verdicts == 0 ? 0 : squares))
         }
         return buckets
     }
