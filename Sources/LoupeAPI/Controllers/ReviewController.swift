@@ -66,20 +66,22 @@ struct ReviewController {
         var request = request
         let id = try context.parameters.uuid("id")
         let decision = try HumanDecision.parse(try await request.jsonBody(limit: deps.limits.maxBytes, maxDepth: deps.limits.maxDepth))
-        if decision.action == .approve {
-            try await refuseInvalidApproval(id: id, actor: context.actor)
+        // One read serves every check below; the deciding statement re-checks the lease on the locked row.
+        let current = try await deps.items.get(id)
+        if current == nil, decision.action == .approve || decision.output != nil {
+            throw Problem.notFound("there is no item \(id.uuidString.lowercased())")
         }
-        if let output = decision.output {
-            guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
-            // Only the lease holder's correction is worth checking; others get the lease conflict below.
-            if item.leaseHolder == context.actor, let task = try await catalog.task(named: item.task) {
-                let errors = task.schema.validate(output)
-                if !errors.isEmpty {
-                    throw Problem.invalid(errors.map { .init(field: "output" + $0.instancePath, message: "\($0.message) (\($0.keyword))") })
-                }
+        if decision.action == .approve, let current {
+            try await refuseInvalidApproval(current, actor: context.actor)
+        }
+        // Only the lease holder's correction is worth checking; others get the lease conflict below.
+        if let output = decision.output, let current, current.leaseHolder == context.actor, let task = try await catalog.task(named: current.task) {
+            let errors = task.schema.validate(output)
+            if !errors.isEmpty {
+                throw Problem.invalid(errors.map { .init(field: "output" + $0.instancePath, message: "\($0.message) (\($0.keyword))") })
             }
         }
-        if let consensus = deps.consensus, let item = try await deps.items.get(id), item.status != .disputed,
+        if let consensus = deps.consensus, let item = current, item.status != .disputed,
            let task = try await catalog.task(named: item.task) {
             let required = Consensus.required(id: id, task: task.definition, audit: item.audit)
             if required > 1 {
@@ -93,8 +95,7 @@ struct ReviewController {
 
     /// Approve passes the model output downstream as is, so it must be valid against the task's schema as
     /// it is now (read fresh, not from the cache: the schema may have changed while the item was leased).
-    private func refuseInvalidApproval(id: UUID, actor: String) async throws {
-        guard let item = try await deps.items.get(id) else { throw Problem.notFound("there is no item \(id.uuidString.lowercased())") }
+    private func refuseInvalidApproval(_ item: ItemRecord, actor: String) async throws {
         // Only the lease holder's approval is worth checking; others get the lease conflict from decide.
         guard item.leaseHolder == actor, let definition = try await deps.tasks.get(item.task) else { return }
         let task = CompiledTask(definition)

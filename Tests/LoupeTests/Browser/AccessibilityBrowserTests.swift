@@ -8,15 +8,6 @@ import Testing
         try await WebDriver.with(scenario)
     }
 
-    func signIn(_ browser: WebDriver, _ base: String, as email: String) async throws {
-        try await browser.go(base + "/#/login")
-        try await browser.waitUntil("document.getElementById('email')")
-        try await browser.type("#email", email)
-        try await browser.type("#password", "password-1234")
-        try await browser.click("form.login button[type=submit]")
-        try await browser.waitUntil("document.getElementById('who')?.textContent.includes('\(email)')")
-    }
-
     func scenario(_ browser: WebDriver) async throws {
         let axe = try Axe.source()
         let site = try await BrowserSite.start(users: [("rita@example.com", "reviewer"), ("ana@example.com", "analyst"), ("olga@example.com", "admin")])
@@ -38,7 +29,7 @@ import Testing
         try await browser.waitUntil("document.querySelector('form.login')")
         found["sign-in"] = try await Axe.violations(browser, source: axe)
 
-        try await signIn(browser, base, as: "rita@example.com")
+        try await site.signIn(browser, as: "rita@example.com")
         try await browser.waitUntil("document.getElementById('bulk-form')")
         found["queue"] = try await Axe.violations(browser, source: axe)
         try await browser.click("#start-review")
@@ -47,14 +38,14 @@ import Testing
         try await browser.click("#logout")
         try await browser.waitUntil("document.getElementById('email') && !document.getElementById('logout')")
 
-        try await signIn(browser, base, as: "ana@example.com")
+        try await site.signIn(browser, as: "ana@example.com")
         try await browser.go(base + "/#/analyst")
         try await browser.waitUntil("document.getElementById('fields-table') && document.querySelector('#item-list tbody tr')")
         found["analyst"] = try await Axe.violations(browser, source: axe)
         try await browser.click("#logout")
         try await browser.waitUntil("document.getElementById('email') && !document.getElementById('logout')")
 
-        try await signIn(browser, base, as: "olga@example.com")
+        try await site.signIn(browser, as: "olga@example.com")
         try await browser.go(base + "/#/admin")
         try await browser.waitUntil("document.getElementById('people-table') && document.getElementById('keys')")
         found["admin"] = try await Axe.violations(browser, source: axe)

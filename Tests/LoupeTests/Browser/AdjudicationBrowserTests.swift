@@ -25,10 +25,7 @@ import Testing
         }
         #expect(try await site.api("GET", "/v1/items/\(id)").1["status"] == "disputed")
 
-        try await browser.go(server.baseURL + "/")
-        try await browser.type("#email", "lena@example.com")
-        try await browser.type("#password", "password-1234")
-        try await browser.click("form.login button[type=submit]")
+        try await site.signIn(browser, as: "lena@example.com")
         try await browser.waitUntil("document.querySelector('#nav a[href=\"#/disputes\"]')")
         try await browser.click("#nav a[href=\"#/disputes\"]")
         try await browser.waitUntil("document.getElementById('reviews') && document.getElementById('review')?.dataset.itemId === '\(id)'")

@@ -22,6 +22,17 @@ struct BrowserSite {
         return BrowserSite(server: server, admin: admin, databaseURL: env["DATABASE_URL"] ?? "")
     }
 
+    /// Signs `email` in on the sign-in page (every person `start` made has the password "password-1234") and waits until
+    /// the page shows them signed in.
+    func signIn(_ browser: WebDriver, as email: String) async throws {
+        try await browser.go(server.baseURL + "/#/login")
+        try await browser.waitUntil("document.getElementById('email')")
+        try await browser.type("#email", email)
+        try await browser.type("#password", "password-1234")
+        try await browser.click("form.login button[type=submit]")
+        try await browser.waitUntil("document.getElementById('who')?.textContent.includes('\(email)')")
+    }
+
     /// A call with the admin key.
     func api(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> (Int, JSONValue) {
         try await HTTP.request(method, server.baseURL + path, key: admin, json: body)

@@ -26,10 +26,7 @@ import Testing
         let other = try await site.api("POST", "/v1/items", ["task": "invoice", "input": "Globex consulting, 12,000 EUR",
                                                              "output": ["vendor": "Globex", "total": 12000], "confidence": 0.8]).1["id"]?.stringValue ?? ""
 
-        try await browser.go(server.baseURL + "/")
-        try await browser.type("#email", "rita@example.com")
-        try await browser.type("#password", "password-1234")
-        try await browser.click("form.login button[type=submit]")
+        try await site.signIn(browser, as: "rita@example.com")
         try await browser.waitUntil("document.getElementById('bulk-form')")
         try await browser.type("#bulk-min", "0.75")
         try await browser.type("#bulk-text", "acme")

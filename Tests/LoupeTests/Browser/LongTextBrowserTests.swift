@@ -33,10 +33,7 @@ import Testing
                                                      "output": ["subject": "Your refund", "body": .string(Self.reply)],
                                                      "confidence": 0.4]).1["id"]?.stringValue ?? ""
 
-        try await browser.go(server.baseURL + "/")
-        try await browser.type("#email", "rita@example.com")
-        try await browser.type("#password", "password-1234")
-        try await browser.click("form.login button[type=submit]")
+        try await site.signIn(browser, as: "rita@example.com")
         try await browser.waitUntil("document.getElementById('start-review')")
         try await browser.click("#start-review")
         try await browser.waitUntil("document.getElementById('review')?.dataset.itemId === '\(id)'")

@@ -24,10 +24,7 @@ import Testing
         }
         #expect(try await site.api("POST", "/v1/items/batch", ["items": .array(batch)]).0 == 200)
 
-        try await browser.go(server.baseURL + "/")
-        try await browser.type("#email", "rita@example.com")
-        try await browser.type("#password", "password-1234")
-        try await browser.click("form.login button[type=submit]")
+        try await site.signIn(browser, as: "rita@example.com")
         try await browser.waitUntil("document.getElementById('start-review')")
         try await browser.click("#start-review")
         try await browser.waitUntil("document.getElementById('review')?.dataset.nextReady === 'true'")

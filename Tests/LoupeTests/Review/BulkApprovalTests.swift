@@ -6,9 +6,10 @@ import Testing
 /// Issue 15, point 4: bulk approval with a preview that freezes ids, a confirmed count, and undo within 60 s.
 @Suite struct BulkApprovalTests {
     func post(_ f: LoupeFixture, _ input: String, output: JSONValue = ["vendor": "ACME", "total": 10], confidence: Double = 0.7,
-              prompt: String = "v1") async throws -> String {
+              prompt: String = "v1", priority: Int = 0) async throws -> String {
         let reply = try await f.call(.post, "/v1/items", as: .ingest, json: ["task": "invoice", "input": .string(input), "output": output,
-                                                                            "confidence": .double(confidence), "prompt_version": .string(prompt)])
+                                                                            "confidence": .double(confidence), "prompt_version": .string(prompt),
+                                                                            "priority": .int(priority)])
         #expect(reply.status == 201 && reply.json["status"] == "pending", "\(reply.text)")
         return reply.json["id"]?.stringValue ?? ""
     }
@@ -21,7 +22,8 @@ import Testing
         try await withLoupe { f in
             try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema])
             var same: [String] = []
-            for i in 0..<5 { same.append(try await post(f, "Invoice \(i) from ACME 100% paid")) }
+            // The first comes first in the queue (the fixture's clock gives every id the same millisecond, so id order is random).
+            for i in 0..<5 { same.append(try await post(f, "Invoice \(i) from ACME 100% paid", priority: i == 0 ? 1 : 0)) }
             let invalid = try await post(f, "Invoice from ACME 100% paid", output: ["vendor": "ACME", "total": "ten"])
             let otherPrompt = try await post(f, "Invoice from ACME 100% paid", prompt: "v2")
             let unsure = try await post(f, "Invoice from ACME 100% paid", confidence: 0.3)
