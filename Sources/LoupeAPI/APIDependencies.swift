@@ -28,6 +28,8 @@ public struct APIDependencies: Sendable {
     public var people: (any PeopleRepository)?
     /// Consensus reviews of items that need several.
     public var consensus: (any ConsensusRepository)?
+    /// Gold items: known answers served among real items to measure reviewers.
+    public var gold: (any GoldRepository)?
     /// Bulk approvals with undo.
     public var bulk: (any BulkApprovalRepository)?
     /// Comments on items.

@@ -38,6 +38,7 @@ public enum LoupeRouter {
         CommentsController(deps: deps).register(routes)
         BulkController(deps: deps, catalog: catalog).register(routes)
         ReviewQualityController(deps: deps).register(routes)
+        GoldController(deps: deps).register(routes)
         InsightsController(deps: deps).register(routes)
         ThresholdController(deps: deps).register(routes)
         ExamplesController(deps: deps).register(routes)

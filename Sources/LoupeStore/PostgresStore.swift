@@ -34,6 +34,7 @@ public final class PostgresStore: Sendable {
     public let rollups: PostgresRollupRepository
     public let comments: PostgresCommentRepository
     public let bulk: PostgresBulkApprovalRepository
+    public let gold: PostgresGoldRepository
     public let events: PostgresEventRepository
     public let erasure: PostgresErasureRepository
     public let readiness: PostgresReadiness
@@ -75,6 +76,7 @@ public final class PostgresStore: Sendable {
         self.rollups = PostgresRollupRepository(client: client, logger: logger)
         self.comments = PostgresCommentRepository(client: client, logger: logger)
         self.bulk = PostgresBulkApprovalRepository(client: client, logger: logger)
+        self.gold = PostgresGoldRepository(client: client, logger: logger)
         self.erasure = PostgresErasureRepository(client: client, logger: logger)
         self.events = PostgresEventRepository(client: client, logger: logger)
         self.readiness = PostgresReadiness(client: self.client, expected: expectedMigration, timeout: readinessTimeout, logger: logger)

@@ -12,23 +12,29 @@ struct ReviewQualityController {
         routes.add(.get, "/v1/tasks/{name}/reviewers", roles: [.reviewer, .analyst], reviewers)
     }
 
-    /// Per reviewer: decisions, median seconds per item, agreement of their consensus reviews with the decision. Leads,
-    /// analysts and admins see everyone; a reviewer sees their own figures only.
+    /// Per reviewer: decisions, median seconds per item, agreement of their consensus reviews with the decision, and
+    /// gold results. Leads, analysts and admins see everyone; a reviewer sees their own figures only, without gold.
     @Sendable func reviewers(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
-        guard try await deps.tasks.get(name) != nil else { throw Problem.notFound("there is no task '\(name)'") }
+        guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
         try context.principal?.requireTask(name)
-        var figures = try await deps.insights.reviewerFigures(task: name)
-        if let principal = context.principal, !principal.seesReviewers { figures = figures.filter { $0.reviewer == principal.actor } }
+        var figures = try await deps.insights.reviewerFigures(task: name, pointers: Self.leaves(task))
+        if let principal = context.principal, !principal.seesReviewers {
+            figures = figures.filter { $0.reviewer == principal.actor }.map(\.withoutGold)
+        }
         return .json(["reviewers": .array(figures.map(\.json))])
     }
 
     /// Krippendorff's alpha (nominal) and percent agreement over items with at least two reviews, overall and per leaf
-    /// field the schema declares (array items, `*`, are not yet split by element and are left out).
+    /// field the schema declares.
     @Sendable func agreement(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         guard let task = try await deps.tasks.get(name) else { throw Problem.notFound("there is no task '\(name)'") }
-        let pointers = SchemaPaths.leaves(task.outputSchema).filter { !$0.contains("*") }
-        return .json(AgreementFigure.json(try await deps.insights.agreement(task: name, pointers: pointers)))
+        return .json(AgreementFigure.json(try await deps.insights.agreement(task: name, pointers: Self.leaves(task))))
+    }
+
+    /// The leaf fields figures are split by (array items, `*`, are not yet split by element and are left out).
+    static func leaves(_ task: TaskDefinition) -> [String] {
+        SchemaPaths.leaves(task.outputSchema).filter { !$0.contains("*") }
     }
 }

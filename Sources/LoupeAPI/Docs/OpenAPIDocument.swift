@@ -223,6 +223,16 @@ enum OpenAPIDocument {
                                                    role: "reviewer (their own figures), lead, analyst", params: [task],
                                                    responses: ["200": ("{reviewers: [{by, name, decisions, median_seconds, consensus_agreement, …}]}", O.ref("Reviewers")),
                                                                "404": ("no such task", O.problem)])],
+        "/v1/tasks/{name}/gold": [
+            "post": O.op("Add a gold item: its right output is known; served to reviewers at the task's gold_rate, indistinguishable from real items, scored per field; never listed, exported or used as an example",
+                         role: "lead", body: "GoldInput", params: [task],
+                         responses: ["201": ("stored", O.ref("GoldCreated")), "200": ("the task's gold item with this external_id", O.ref("GoldCreated")),
+                                     "404": ("no such task", O.problem), "422": ("invalid fields, or an output the schema refuses", O.problem)]),
+            "get": O.op("The task's gold items with how often each was served and answered right", role: "lead, analyst", params: [task],
+                        responses: ["200": ("{gold: [{id, external_id, input, output, shown_output, served, answered, accuracy, …}]}", O.ref("GoldItems")),
+                                    "404": ("no such task", O.problem)])],
+        "/v1/tasks/{name}/gold/{id}": ["delete": O.op("Retire a gold item: no longer served; answers given stay counted", role: "lead", params: [task, id],
+                                                      responses: ["200": ("retired", O.ref("GoldRetired")), "404": ("no such gold item", O.problem)])],
         "/v1/items/{id}/comments": [
             "post": O.op("Comment on an item for the next reviewer, or flag it for the lead (flag: true); also in its history", role: "reviewer, analyst",
                          body: "Comment", params: [id],

@@ -86,6 +86,9 @@ extension OpenAPI {
             "details": ["type": "object"]]],
         "Comments": list("comments", ref("HistoryEvent")),
         "Reviewers": list("reviewers", ["type": "object"]),
+        "GoldCreated": ["type": "object", "required": ["id", "created"], "properties": ["id": uuid, "created": ["type": "boolean"]]],
+        "GoldItems": list("gold", ["type": "object"]),
+        "GoldRetired": ["type": "object", "required": ["id", "retired"], "properties": ["id": uuid, "retired": ["type": "boolean"]]],
         "Agreement": ["type": "object", "required": ["items", "fields"], "properties": [
             "items": ["type": "integer"], "overall": ["type": ["object", "null"]], "fields": ["type": "array", "items": ["type": "object"]]]],
         "BulkPreview": ["type": "object", "required": ["id", "count"], "properties": [

@@ -42,7 +42,7 @@ public protocol InsightsRepository: Sendable {
     /// Agreement among the reviews of the task's consensus items, overall and for each of `pointers`.
     func agreement(task: String, pointers: [String]) async throws -> [AgreementFigure]
     /// Per person who reviewed the task's items: decisions, median seconds, agreement with final decisions.
-    func reviewerFigures(task: String) async throws -> [ReviewerFigure]
+    func reviewerFigures(task: String, pointers: [String]) async throws -> [ReviewerFigure]
 }
 
 /// The item columns stats can be broken down by.

@@ -35,6 +35,8 @@ public struct ItemRecord: Sendable {
     public var escalatedAt: Date?
     /// Set when retention or an erasure request removed the content; only the skeleton is left.
     public var erasedAt: Date?
+    /// A reviewer's copy of a gold item (never shown: to them it is an item like any other).
+    public var gold = false
 
     /// Who decided what, and when. Auto-approvals are decided by "auto".
     public struct Decision: Sendable {

@@ -91,6 +91,10 @@ public struct ReviewerFigure: Sendable, Equatable {
     /// Their reviews of consensus items now decided, and how many of them matched the decision.
     public let compared: Int
     public let agreed: Int
+    /// Gold items they answered, how many exactly right, and per leaf field the share right (`{pointer: share}`).
+    public var goldItems = 0
+    public var goldRight = 0
+    public var goldFields: JSONValue = .null
 
     public init(reviewer: String, name: String?, decisions: Int, medianSeconds: Double?, compared: Int, agreed: Int) {
         self.reviewer = reviewer
@@ -101,12 +105,22 @@ public struct ReviewerFigure: Sendable, Equatable {
         self.agreed = agreed
     }
 
+    /// The figures a reviewer may see of themselves: gold results are for leads and analysts, and a reviewer who saw
+    /// them change could tell which items were gold.
+    public var withoutGold: ReviewerFigure {
+        var figure = self
+        (figure.goldItems, figure.goldRight, figure.goldFields) = (0, 0, .null)
+        return figure
+    }
+
     /// `{by, name, decisions, median_seconds, consensus_agreement, consensus_reviews, gold_items, gold_accuracy,
-    /// gold_field_accuracy}`; the gold figures stay empty until gold items exist.
+    /// gold_field_accuracy}`; decisions include answers to gold items.
     public var json: JSONValue {
         ["by": .string(reviewer), "name": name.map(JSONValue.string) ?? .null, "decisions": .int(decisions),
          "median_seconds": medianSeconds.map { .double(($0 * 10).rounded() / 10) } ?? .null,
          "consensus_agreement": compared > 0 ? .double((Double(agreed) / Double(compared) * 10000).rounded() / 10000) : .null,
-         "consensus_reviews": .int(compared), "gold_items": .int(0), "gold_accuracy": .null, "gold_field_accuracy": .null]
+         "consensus_reviews": .int(compared), "gold_items": .int(goldItems),
+         "gold_accuracy": goldItems > 0 ? .double((Double(goldRight) / Double(goldItems) * 10000).rounded() / 10000) : .null,
+         "gold_field_accuracy": goldFields]
     }
 }

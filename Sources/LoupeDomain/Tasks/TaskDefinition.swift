@@ -37,6 +37,8 @@ public struct TaskDefinition: Sendable, Equatable {
     public var consensusRate = 1.0
     /// Who may claim this task's items: emails, `group:NAME`, `key:ID`; empty for every reviewer and lead.
     public var reviewers: [String] = []
+    /// The share of claims that serve a gold item (one whose right output is known) while real items wait.
+    public var goldRate = 0.0
     public var createdAt: Date?
     public var updatedAt: Date?
 
@@ -72,7 +74,7 @@ public struct TaskDefinition: Sendable, Equatable {
         r.rejectUnknown(allowed: ["output_schema", "threshold", "field_thresholds", "audit_rate", "instructions", "lease_seconds", "approvals_as_examples",
                           "max_leases", "deadline_seconds", "on_deadline", "redact", "retention_days",
                           "text_search_config", "embedding_dimensions", "drift_alert",
-                          "reviews_required", "consensus_rate", "reviewers"])
+                          "reviews_required", "consensus_rate", "reviewers", "gold_rate"])
         let schema = r.value("output_schema", required: true)
         if let schema {
             for problem in SchemaCheck.problems(in: schema) { r.error("output_schema", problem) }
@@ -103,6 +105,7 @@ public struct TaskDefinition: Sendable, Equatable {
         let reviews = r.integer("reviews_required", in: 1...5) ?? 1
         let consensus = r.number("consensus_rate", in: 0...1) ?? 1
         let pool = ReviewerPool.parse(r.value("reviewers", required: false), into: &r)
+        let gold = r.number("gold_rate", in: 0...1) ?? 0
         guard r.errors.isEmpty, let schema else { throw Problem.invalid(r.errors) }
         var task = TaskDefinition(name: name, outputSchema: schema, threshold: threshold, fieldThresholds: fieldThresholds,
                                   auditRate: auditRate, instructions: instructions, leaseSeconds: lease, approvalsAsExamples: approvals)
@@ -117,6 +120,7 @@ public struct TaskDefinition: Sendable, Equatable {
         task.reviewsRequired = reviews
         task.consensusRate = consensus
         task.reviewers = pool
+        task.goldRate = gold
         return task
     }
 
@@ -133,7 +137,7 @@ public struct TaskDefinition: Sendable, Equatable {
             "text_search_config": .string(textSearchConfig), "embedding_dimensions": embeddingDimensions.map { .int($0) } ?? .null,
             "drift_alert": driftAlert?.json ?? .null,
             "reviews_required": .int(reviewsRequired), "consensus_rate": .double(consensusRate),
-            "reviewers": .array(reviewers.map(JSONValue.string)),
+            "reviewers": .array(reviewers.map(JSONValue.string)), "gold_rate": .double(goldRate),
         ]
         if let createdAt { o["created_at"] = .string(Timestamp.string(createdAt)) }
         if let updatedAt { o["updated_at"] = .string(Timestamp.string(updatedAt)) }

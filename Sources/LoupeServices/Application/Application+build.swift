@@ -67,6 +67,7 @@ public enum LoupeApplication {
         deps.comments = store.comments
         deps.bulk = store.bulk
         deps.consensus = store.review
+        deps.gold = store.gold
         deps.erasure = store.erasure
         deps.waiters = waiters
         deps.waiting = configuration.waiting

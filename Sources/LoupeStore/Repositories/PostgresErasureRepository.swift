@@ -15,14 +15,14 @@ public struct PostgresErasureRepository: ErasureRepository {
         case .item(let task, let externalID):
             query = """
                 WITH p AS (SELECT \(actor)::text AS actor, \(now)::timestamptz AS at), target AS (
-                    SELECT id FROM items WHERE task = \(task) AND external_id = \(externalID) AND erased_at IS NULL FOR UPDATE
+                    SELECT id FROM items WHERE task = \(task) AND external_id = \(externalID) AND erased_at IS NULL AND gold_id IS NULL FOR UPDATE
                 ) \(unescaped: Self.erasing)
                 """
         case .decidedBefore(let task, let cutoff):
             // Items still queued (audit samples) keep their content until they are reviewed.
             query = """
                 WITH p AS (SELECT \(actor)::text AS actor, \(now)::timestamptz AS at), target AS (
-                    SELECT id FROM items WHERE task = \(task) AND erased_at IS NULL AND decided_at < \(cutoff)
+                    SELECT id FROM items WHERE task = \(task) AND erased_at IS NULL AND decided_at < \(cutoff) AND gold_id IS NULL
                         AND (queue_state IS NULL OR queue_state = 'done')
                     ORDER BY decided_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 ) \(unescaped: Self.erasing)
@@ -31,7 +31,7 @@ public struct PostgresErasureRepository: ErasureRepository {
             query = """
                 WITH p AS (SELECT \(actor)::text AS actor, \(now)::timestamptz AS at), target AS (
                     SELECT i.id FROM tasks t JOIN items i ON i.task = t.name
-                    WHERE t.retention_days IS NOT NULL AND i.erased_at IS NULL AND (i.queue_state IS NULL OR i.queue_state = 'done')
+                    WHERE t.retention_days IS NOT NULL AND i.erased_at IS NULL AND i.gold_id IS NULL AND (i.queue_state IS NULL OR i.queue_state = 'done')
                         AND i.decided_at < \(now)::timestamptz - make_interval(days => t.retention_days)
                     ORDER BY i.decided_at LIMIT \(limit) FOR UPDATE OF i SKIP LOCKED
                 ) \(unescaped: Self.erasing)
@@ -43,7 +43,7 @@ public struct PostgresErasureRepository: ErasureRepository {
     }
 
     public func find(task: String, externalID: String) async throws -> UUID? {
-        let rows = try await client.query("SELECT id FROM items WHERE task = \(task) AND external_id = \(externalID)", logger: logger)
+        let rows = try await client.query("SELECT id FROM items WHERE task = \(task) AND external_id = \(externalID) AND gold_id IS NULL", logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         return nil
     }

@@ -39,7 +39,7 @@ public struct PostgresExportRepository: ExportRepository {
                 SELECT id, \(unescaped: ExportLines.expression(format)) AS line
                 FROM items, (SELECT \(ExportLines.chatPrefix(instructions))::text AS prefix) AS chat
                 WHERE task = \(filter.task) AND (\(after)::uuid IS NULL OR id > \(after))
-                  AND decision_action IS NOT NULL AND erased_at IS NULL
+                  AND decision_action IS NOT NULL AND erased_at IS NULL AND gold_id IS NULL
                   AND (\(filter.includeAuto) OR decided_by <> 'auto')
                   AND (\(filter.action?.rawValue)::text IS NULL OR decision_action = \(filter.action?.rawValue))
                   AND (\(filter.since)::timestamptz IS NULL OR decided_at >= \(filter.since))

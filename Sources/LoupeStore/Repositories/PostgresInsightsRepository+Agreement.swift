@@ -1,5 +1,6 @@
 import Foundation
 import LoupeDomain
+import LoupeJSON
 import PostgresNIO
 
 /// Agreement among reviewers of consensus items: Krippendorff's alpha (nominal) and percent agreement, computed from
@@ -51,10 +52,12 @@ extension PostgresInsightsRepository {
     }
 }
 
-/// Per reviewer of a task: items they decided or reviewed, the median time they spent, and how often their reviews
-/// of consensus items matched the decision the item finally got.
+/// Per reviewer of a task: items they decided or reviewed (answers to gold items included), the median time they spent,
+/// how often their reviews of consensus items matched the decision the item finally got, and their answers to gold
+/// items against the known output: whole (jsonb equality: key order and the spelling of numbers do not matter) and
+/// per leaf field (a rejection gets every field wrong).
 extension PostgresInsightsRepository {
-    public func reviewerFigures(task: String) async throws -> [ReviewerFigure] {
+    public func reviewerFigures(task: String, pointers: [String]) async throws -> [ReviewerFigure] {
         let rows = try await client.query("""
             WITH acts AS (
                 -- One row per person and item: a consensus decision writes 'reviewed' and 'decided' for the last reviewer.
@@ -68,20 +71,43 @@ extension PostgresInsightsRepository {
                 FROM item_reviews r JOIN items i ON i.id = r.item_id
                 WHERE i.task = \(task) AND i.status IN ('approved', 'corrected', 'rejected')
                 GROUP BY r.reviewer
+            ), answers AS (
+                SELECT i.decided_by AS reviewer, CASE WHEN i.decision_action <> 'reject' THEN i.final_output END AS given, g.answer
+                FROM items i JOIN gold_items g ON g.id = i.gold_id
+                WHERE i.task = \(task) AND i.queue_state = 'done' AND i.decided_by IS NOT NULL
+            ), gold AS (
+                SELECT reviewer, count(*) AS items, count(*) FILTER (WHERE given = answer) AS correct FROM answers GROUP BY 1
+            ), gold_fields AS (
+                SELECT reviewer, jsonb_object_agg(pointer, round(correct::numeric / items, 4) ORDER BY pointer) AS accuracy
+                FROM (SELECT a.reviewer, p.pointer, count(*) AS items,
+                             count(*) FILTER (WHERE a.given #> p.path IS NOT DISTINCT FROM a.answer #> p.path) AS correct
+                      FROM answers a
+                      CROSS JOIN (SELECT x AS pointer, string_to_array(substr(x, 2), '/') AS path FROM unnest(\(pointers)::text[]) x) p
+                      WHERE a.answer #> p.path IS NOT NULL OR a.given #> p.path IS NOT NULL
+                      GROUP BY 1, 2) f
+                GROUP BY reviewer
             )
             SELECT a.actor, coalesce(k.name, u.email), count(*)::int,
                    (percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) / 1000.0)::float8,
-                   coalesce(m.compared, 0)::int, coalesce(m.agreed, 0)::int
+                   coalesce(m.compared, 0)::int, coalesce(m.agreed, 0)::int,
+                   coalesce(g.items, 0)::int, coalesce(g.correct, 0)::int, gf.accuracy::text
             FROM acts a
             LEFT JOIN matched m ON m.reviewer = a.actor
+            LEFT JOIN gold g ON g.reviewer = a.actor
+            LEFT JOIN gold_fields gf ON gf.reviewer = a.actor
             LEFT JOIN api_keys k ON a.actor LIKE 'key:%' AND k.id::text = substr(a.actor, 5)
             LEFT JOIN users u ON a.actor LIKE 'user:%' AND u.email = substr(a.actor, 6)
-            GROUP BY a.actor, k.name, u.email, m.compared, m.agreed
+            GROUP BY a.actor, k.name, u.email, m.compared, m.agreed, g.items, g.correct, gf.accuracy::text
             ORDER BY count(*) DESC, a.actor
             """, logger: logger)
         var figures: [ReviewerFigure] = []
-        for try await (actor, name, decisions, median, compared, agreed) in rows.decode((String, String?, Int, Double?, Int, Int).self) {
-            figures.append(ReviewerFigure(reviewer: actor, name: name, decisions: decisions, medianSeconds: median, compared: compared, agreed: agreed))
+        for try await (actor, name, decisions, median, compared, agreed, goldItems, goldRight, goldFields)
+            in rows.decode((String, String?, Int, Double?, Int, Int, Int, Int, String?).self) {
+            var figure = ReviewerFigure(reviewer: actor, name: name, decisions: decisions, medianSeconds: median, compared: compared, agreed: agreed)
+            figure.goldItems = goldItems
+            figure.goldRight = goldRight
+            figure.goldFields = goldFields.flatMap { try? JSONParser.parse($0) } ?? .null
+            figures.append(figure)
         }
         return figures
     }

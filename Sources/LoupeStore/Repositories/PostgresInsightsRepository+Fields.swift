@@ -14,7 +14,7 @@ extension PostgresInsightsRepository {
                        ARRAY(SELECT regexp_replace(op ->> 'path', '/[0-9]+(?=/|$)', '/*', 'g')
                              FROM jsonb_array_elements(coalesce(changes, '[]')) AS op) AS changed
                 FROM items
-                WHERE task = \(task) AND created_at >= \(since)
+                WHERE task = \(task) AND created_at >= \(since) AND gold_id IS NULL
                     AND (\(filter.promptVersion)::text IS NULL OR prompt_version = \(filter.promptVersion))
                     AND (\(filter.model)::text IS NULL OR model = \(filter.model))
             ), fields AS (

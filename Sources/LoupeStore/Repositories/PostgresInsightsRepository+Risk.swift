@@ -23,7 +23,7 @@ extension PostgresInsightsRepository {
                        CASE WHEN t.wrong IS NOT NULL THEN t.w ELSE 0 END, CASE WHEN t.wrong THEN t.w ELSE 0 END,
                        CASE WHEN t.wrong IS NOT NULL THEN t.w * t.w ELSE 0 END
                 FROM items i, loupe_risk_terms(i.auto_approved_at, i.audit_verdict, i.decided_by, i.decision_action, i.audit_rate) t
-                WHERE i.task = \(task) AND i.created_at >= \(since) AND i.created_at < \(firstDayEnd)
+                WHERE i.task = \(task) AND i.created_at >= \(since) AND i.created_at < \(firstDayEnd) AND i.gold_id IS NULL
                     AND (\(filter.promptVersion)::text IS NULL OR i.prompt_version = \(filter.promptVersion))
                     AND (\(filter.model)::text IS NULL OR i.model = \(filter.model))
             )
@@ -55,7 +55,7 @@ extension PostgresInsightsRepository {
                        CASE WHEN auto_approved_at IS NOT NULL THEN audit_verdict <> 'approve'
                             WHEN decided_by NOT IN ('auto', 'deadline') THEN decision_action <> 'approve' END AS wrong,
                        CASE WHEN auto_approved_at IS NOT NULL THEN coalesce(1.0 / nullif(audit_rate, 0), 1.0) ELSE 1.0 END AS w
-                FROM items WHERE task = \(task) AND created_at >= \(since)
+                FROM items WHERE task = \(task) AND created_at >= \(since) AND gold_id IS NULL
             ), judged AS (
                 SELECT *, valid AND confidence >= \(request.threshold) AND NOT EXISTS (
                     SELECT 1 FROM unnest(\(pointers)::text[], \(limits)::float8[]) AS f(pointer, minimum)

@@ -17,7 +17,7 @@ public struct PostgresInsightsRepository: InsightsRepository {
                    count(i.id) FILTER (WHERE i.queue_state = 'leased'),
                    count(i.id) FILTER (WHERE i.queue_state = 'waiting' AND i.audit),
                    min(i.created_at) FILTER (WHERE i.queue_state = 'waiting')
-            FROM tasks t LEFT JOIN items i ON i.task = t.name AND i.queue_state IN ('waiting', 'leased')
+            FROM tasks t LEFT JOIN items i ON i.task = t.name AND i.queue_state IN ('waiting', 'leased') AND i.gold_id IS NULL
             GROUP BY t.name ORDER BY t.name
             """, logger: logger)
         for try await (task, waiting, leased, audit, oldest) in rows.decode((String, Int, Int, Int, Date?).self) {
@@ -34,7 +34,7 @@ public struct PostgresInsightsRepository: InsightsRepository {
         var statuses = JSONObject()
         var total = 0, autoApproved = 0
         let counts = try await client.query("""
-            SELECT status, count(*), count(*) FILTER (WHERE auto_approved_at IS NOT NULL) FROM items WHERE task = \(task) GROUP BY status
+            SELECT status, count(*), count(*) FILTER (WHERE auto_approved_at IS NOT NULL) FROM items WHERE task = \(task) AND gold_id IS NULL GROUP BY status
             """, logger: logger)
         for try await (status, n, auto) in counts.decode((String, Int, Int).self) {
             statuses[status] = .int(n)
@@ -53,12 +53,12 @@ public struct PostgresInsightsRepository: InsightsRepository {
                                        date_trunc('day', \(now)::timestamptz), interval '1 day') AS day
             )
             SELECT to_char(d.day, 'YYYY-MM-DD'),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND created_at >= d.day AND created_at < d.day + interval '1 day' AND auto_approved_at IS NOT NULL),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND created_at >= d.day AND created_at < d.day + interval '1 day' AND auto_approved_at IS NULL),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'approve'),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'correct'),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'reject'),
-                   (SELECT count(*) FROM items WHERE task = \(task) AND queue_state IS NOT NULL AND created_at < d.day + interval '1 day'
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND created_at >= d.day AND created_at < d.day + interval '1 day' AND auto_approved_at IS NOT NULL),
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND created_at >= d.day AND created_at < d.day + interval '1 day' AND auto_approved_at IS NULL),
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'approve'),
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'correct'),
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND decided_at >= d.day AND decided_at < d.day + interval '1 day' AND decided_by <> 'auto' AND decision_action = 'reject'),
+                   (SELECT count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND queue_state IS NOT NULL AND created_at < d.day + interval '1 day'
                         AND (queue_state <> 'done' OR decided_at >= d.day + interval '1 day'))
             FROM days d ORDER BY d.day
             """, logger: logger)
@@ -70,7 +70,7 @@ public struct PostgresInsightsRepository: InsightsRepository {
 
         var reviewers: [JSONValue] = []
         let people = try await client.query("""
-            SELECT decided_by, count(*) FROM items WHERE task = \(task) AND decided_by IS NOT NULL AND decided_by <> 'auto'
+            SELECT decided_by, count(*) FROM items WHERE task = \(task) AND gold_id IS NULL AND decided_by IS NOT NULL AND decided_by <> 'auto'
             GROUP BY decided_by ORDER BY count(*) DESC LIMIT 20
             """, logger: logger)
         for try await (reviewer, n) in people.decode((String, Int).self) {
@@ -86,7 +86,7 @@ public struct PostgresInsightsRepository: InsightsRepository {
             SELECT least(floor(confidence * 10), 9)::int AS band, count(*),
                    count(*) FILTER (WHERE decided_by <> 'auto'),
                    count(*) FILTER (WHERE decided_by <> 'auto' AND decision_action = 'approve')
-            FROM items WHERE task = \(task) GROUP BY 1
+            FROM items WHERE task = \(task) AND gold_id IS NULL GROUP BY 1
             """, logger: logger)
         for try await (band, items, reviewed, approved) in rows.decode((Int, Int, Int, Int).self) {
             bands[band] = ConfidenceBand(index: band, items: items, reviewed: reviewed, approvedUnchanged: approved)
@@ -100,7 +100,7 @@ public struct PostgresInsightsRepository: InsightsRepository {
             SELECT \(column.rawValue), count(*), count(*) FILTER (WHERE auto_approved_at IS NOT NULL),
                    count(*) FILTER (WHERE decided_by <> 'auto'),
                    count(*) FILTER (WHERE decided_by <> 'auto' AND decision_action = 'correct')
-            FROM items WHERE task = $1 GROUP BY 1 ORDER BY 1 NULLS FIRST LIMIT 100
+            FROM items WHERE task = $1 AND gold_id IS NULL GROUP BY 1 ORDER BY 1 NULLS FIRST LIMIT 100
             """, binds: try { var b = PostgresBindings(); try b.append(task); return b }())
         var result: [JSONValue] = []
         for try await (value, items, auto, reviewed, corrected) in try await client.query(query, logger: logger).decode((String?, Int, Int, Int, Int).self) {

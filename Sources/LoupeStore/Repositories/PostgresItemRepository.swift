@@ -19,7 +19,8 @@ public struct PostgresItemRepository: ItemRepository {
         \(a).prompt_version, \(a).metadata::text AS metadata, \(a).reasons::text AS reasons,
         \(a).final_output::text AS final_output, \(a).changes::text AS changes, \(a).decision_action, \(a).decided_by, \(a).decided_at,
         \(a).decision_reason, \(a).created_at, \(a).queue_state, \(a).lease_holder, \(a).lease_expires_at,
-        \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at, \(a).erased_at
+        \(a).auto_approved_at, \(a).audit_verdict, \(a).deadline_at, \(a).on_deadline, \(a).escalated_at, \(a).erased_at,
+        (\(a).gold_id IS NOT NULL) AS gold
         """
     }
 
@@ -54,6 +55,7 @@ public struct PostgresItemRepository: ItemRepository {
                 FROM items i
                 JOIN unnest(\(repeats.map(\.submission.task))::text[], \(repeats.map { $0.submission.externalID ?? "" })::text[])
                      AS k(task, external_id) ON i.task = k.task AND i.external_id = k.external_id
+                WHERE i.gold_id IS NULL
                 """, logger: logger)
             for try await (id, task, externalID, status, reasons) in found.decode((UUID, String, String, String, String).self) {
                 existing[task + "\u{0}" + externalID] = IntakeResult(
@@ -88,7 +90,8 @@ public struct PostgresItemRepository: ItemRepository {
     }
 
     public func list(_ query: ItemQuery) async throws -> [ItemRecord] {
-        var sql = "SELECT \(Self.columns()) FROM items WHERE true"
+        // Gold items' copies are reviewers' tests, not upstream work: never listed.
+        var sql = "SELECT \(Self.columns()) FROM items WHERE gold_id IS NULL"
         var binds = PostgresBindings()
         func bind(_ clause: String, _ value: some PostgresEncodable & Sendable) throws {
             try binds.append(value)
@@ -137,6 +140,7 @@ public struct PostgresItemRepository: ItemRepository {
         item.onDeadline = (try r.value("on_deadline", as: String?.self)).flatMap(DeadlineAction.init(rawValue:))
         item.escalatedAt = try r.value("escalated_at")
         item.erasedAt = try r.value("erased_at")
+        item.gold = try r.value("gold")
         return item
     }
 }

@@ -16,6 +16,10 @@ public struct PostgresReviewRepository: ReviewRepository {
     static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
 
     public func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, disputed: Bool, now: Date) async throws -> ClaimedItem? {
+        if !disputed, let gold = try await claimGold(actor: actor, task: task, scope: scope, leaseSeconds: leaseSeconds,
+                                                     roll: Double.random(in: 0..<1), now: now) {
+            return gold
+        }
         let query: PostgresQuery = """
             WITH full_tasks AS (
                 -- Tasks where this reviewer already holds as many leases as the task allows.
@@ -29,10 +33,9 @@ public struct PostgresReviewRepository: ReviewRepository {
                   AND task NOT IN (SELECT task FROM full_tasks)
                   -- Reviewer pools: a task with a `reviewers` list is claimed only by those it names, directly (email,
                   -- key:ID) or through a group of theirs.
-                  AND task IN (SELECT t.name FROM tasks t WHERE cardinality(t.reviewers) = 0
-                               OR substr(\(actor), 6) = ANY (t.reviewers) OR \(actor) = ANY (t.reviewers)
-                               OR EXISTS (SELECT 1 FROM users u WHERE \(actor) = 'user:' || u.email
-                                          AND u.groups && ARRAY(SELECT substr(x, 7) FROM unnest(t.reviewers) x WHERE x LIKE 'group:%')))
+                  AND task IN (SELECT t.name FROM tasks t WHERE loupe_may_review(t.reviewers, \(actor)))
+                  -- A gold item's copy belongs to the one reviewer it was served to.
+                  AND gold_id IS NULL
                   -- Disputed items go to leads who ask for them; nobody reviews an item twice (consensus reviews are blind
                   -- and by different people).
                   AND (CASE WHEN \(disputed) THEN status = 'disputed' ELSE status <> 'disputed' AND NOT EXISTS (
@@ -130,14 +133,16 @@ public struct PostgresReviewRepository: ReviewRepository {
                 RETURNING \(unescaped: Self.itemColumns), i.claimed_at
             ), example AS (
                 -- Every correction, and (if the task says so) every human approval of a pending item,
-                -- becomes a few-shot example in the same transaction; identical inputs keep the latest.
+                -- becomes a few-shot example in the same transaction; identical inputs keep the latest. Answers to
+                -- gold items test the reviewer and go nowhere else (no examples, no events).
                 INSERT INTO examples (id, task, input, input_text, input_hash, output, kind, prompt_version, model,
                                       source_item, reviewer, created_at, embedding, text_config)
                 SELECT \(UUIDv7.make(at: now)), d.task, d.input::jsonb, loupe_input_text(d.input::jsonb), md5(d.input::jsonb::text),
                        d.final_output::jsonb, CASE d.decision_action WHEN 'correct' THEN 'correction' ELSE 'approval' END,
                        d.prompt_version, d.model, d.id, \(decidedBy), \(now), src.embedding, t.text_search_config::regconfig
                 FROM decided d JOIN tasks t ON t.name = d.task JOIN items src ON src.id = d.id
-                WHERE d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit)
+                WHERE (d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit))
+                  AND NOT d.gold
                 ON CONFLICT (task, input_hash) DO UPDATE SET
                     output = EXCLUDED.output, kind = EXCLUDED.kind, prompt_version = EXCLUDED.prompt_version,
                     model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
@@ -150,7 +155,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                 SELECT e.event, d.task, d.id, \(decidedBy), \(now)
                 FROM decided d
                 CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
-                WHERE e.event IS NOT NULL
+                WHERE e.event IS NOT NULL AND NOT d.gold
             ), history AS (
                 INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
                 SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,

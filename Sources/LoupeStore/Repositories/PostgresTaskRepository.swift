@@ -23,6 +23,7 @@ public struct PostgresTaskRepository: TaskRepository {
         \(a).text_search_config AS \(p)text_search_config, \(a).embedding_dimensions AS \(p)embedding_dimensions,
         \(a).drift_target_error AS \(p)drift_target_error, \(a).drift_window_days AS \(p)drift_window_days,
         \(a).reviews_required AS \(p)reviews_required, \(a).consensus_rate AS \(p)consensus_rate, \(a).reviewers AS \(p)reviewers,
+        \(a).gold_rate AS \(p)gold_rate,
         \(a).created_at AS \(p)created_at, \(a).updated_at AS \(p)updated_at
         """
     }
@@ -34,13 +35,13 @@ public struct PostgresTaskRepository: TaskRepository {
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
                                approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline,
                                redact, retention_days, text_search_config, embedding_dimensions, drift_target_error, drift_window_days,
-                               reviews_required, consensus_rate, reviewers)
+                               reviews_required, consensus_rate, reviewers, gold_rate)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
                     \(task.deadlineSeconds), \(task.onDeadline.rawValue),
                     \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays),
                     \(task.textSearchConfig), \(task.embeddingDimensions), \(task.driftAlert?.targetError), \(task.driftAlert?.windowDays),
-                    \(Int16(task.reviewsRequired)), \(task.consensusRate), \(task.reviewers))
+                    \(Int16(task.reviewsRequired)), \(task.consensusRate), \(task.reviewers), \(task.goldRate))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
@@ -50,7 +51,8 @@ public struct PostgresTaskRepository: TaskRepository {
                 redact = EXCLUDED.redact, retention_days = EXCLUDED.retention_days,
                 text_search_config = EXCLUDED.text_search_config, embedding_dimensions = EXCLUDED.embedding_dimensions,
                 drift_target_error = EXCLUDED.drift_target_error, drift_window_days = EXCLUDED.drift_window_days,
-                reviews_required = EXCLUDED.reviews_required, consensus_rate = EXCLUDED.consensus_rate, reviewers = EXCLUDED.reviewers
+                reviews_required = EXCLUDED.reviews_required, consensus_rate = EXCLUDED.consensus_rate, reviewers = EXCLUDED.reviewers,
+                gold_rate = EXCLUDED.gold_rate
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         var stored: (task: TaskDefinition, created: Bool)?
@@ -111,6 +113,7 @@ public struct PostgresTaskRepository: TaskRepository {
         task.reviewsRequired = Int(try r.value(p + "reviews_required", as: Int16.self))
         task.consensusRate = try r.value(p + "consensus_rate")
         task.reviewers = try r.value(p + "reviewers")
+        task.goldRate = try r.value(p + "gold_rate")
         return task
     }
 }

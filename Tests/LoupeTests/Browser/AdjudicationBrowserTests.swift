@@ -18,8 +18,10 @@ import Testing
             "properties": ["vendor": ["type": "string"], "total": ["type": "number"]]], "reviews_required": 2])
         let id = try await site.api("POST", "/v1/items", ["task": "invoice", "input": "ACME invoice, total 99.00 EUR",
                                                           "output": ["vendor": "ACME", "total": 9], "confidence": 0.4]).1["id"]?.stringValue ?? ""
+        var keys: [String: String] = [:]
         for (name, body) in [("first", ["action": "approve"] as JSONValue), ("second", ["action": "correct", "output": ["vendor": "ACME", "total": 99]])] {
             let key = try await site.api("POST", "/v1/keys", ["name": .string(name), "role": "reviewer"]).1["key"]?.stringValue ?? ""
+            keys[name] = key
             #expect(try await HTTP.request("POST", server.baseURL + "/v1/review/claim", key: key).1["id"]?.stringValue == id)
             #expect(try await HTTP.request("POST", server.baseURL + "/v1/items/\(id)/decision", key: key, json: body).0 == 200)
         }
@@ -41,10 +43,24 @@ import Testing
         #expect(decided["status"] == "corrected" && decided["final_output"] == ["vendor": "ACME", "total": 99])
         #expect(decided["decision"]?["by"] == "user:lena@example.com")
 
-        // The lead's view of the reviewers: everyone's figures, the agreement of each review with the final decision.
+        // A gold item (issue 12, point 3) that "first" gets wrong in one field.
+        _ = try await site.api("PUT", "/v1/tasks/invoice", ["output_schema": [
+            "type": "object", "required": ["vendor", "total"],
+            "properties": ["vendor": ["type": "string"], "total": ["type": "number"]]], "reviews_required": 2, "gold_rate": 1])
+        #expect(try await site.api("POST", "/v1/tasks/invoice/gold", ["input": "ACME invoice, total 12.50 EUR", "output": ["vendor": "ACME", "total": 12.5],
+                                                                      "shown_output": ["vendor": "ACME", "total": 125]]).0 == 201)
+        _ = try await site.api("POST", "/v1/items", ["task": "invoice", "input": "Initech invoice", "output": ["vendor": "Initech", "total": 5],
+                                                     "confidence": 0.4])
+        let goldCopy = try await HTTP.request("POST", server.baseURL + "/v1/review/claim", key: keys["first"]).1["id"]?.stringValue ?? ""
+        #expect(try await HTTP.request("POST", server.baseURL + "/v1/items/\(goldCopy)/decision", key: keys["first"],
+                                       json: ["action": "approve"]).0 == 200)
+
+        // The lead's view of the reviewers: everyone's figures, the agreement of each review with the final decision,
+        // and answers to gold items, whole and per field.
         try await browser.go(server.baseURL + "/#/queue")
         try await browser.waitUntil("document.querySelectorAll('#figures-table tbody tr').length === 3")
         let figures = try await browser.text("#figures")
         #expect(figures.contains("Reviewers") && figures.contains("first") && figures.contains("0.0% of 1") && figures.contains("100.0% of 1"), "\(figures)")
+        #expect(figures.contains("Gold items right") && figures.contains("/total 0.0%, /vendor 100.0%"), "\(figures)")
     }
 }

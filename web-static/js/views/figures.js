@@ -13,10 +13,19 @@ export async function figuresSection(tasks, lead) {
   return h('section', { id: 'figures', class: 'card' },
     h('h2', {}, lead ? 'Reviewers' : 'Your figures'),
     h('table', { class: 'grid', id: 'figures-table' },
-      h('thead', {}, h('tr', {}, [...(lead ? ['Reviewer'] : []), 'Task', 'Decisions', 'Median time per item', 'Agreement with the final decision']
+      h('thead', {}, h('tr', {}, [...(lead ? ['Reviewer'] : []), 'Task', 'Decisions', 'Median time per item', 'Agreement with the final decision',
+        ...(lead ? ['Gold items right'] : [])]
         .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows.map((r) => h('tr', {},
         lead ? h('td', {}, r.name ?? r.by) : null, h('td', {}, r.task), h('td', { class: 'num' }, r.decisions),
         h('td', { class: 'num' }, seconds(r.median_seconds)),
-        h('td', { class: 'num' }, r.consensus_agreement === null ? '—' : `${pct(r.consensus_agreement)} of ${r.consensus_reviews}`))))));
+        h('td', { class: 'num' }, r.consensus_agreement === null ? '—' : `${pct(r.consensus_agreement)} of ${r.consensus_reviews}`),
+        lead ? gold(r) : null)))));
+}
+
+// A reviewer's answers to gold items, whole and per field (leads only: reviewers never learn which items were gold).
+function gold(r) {
+  if (!r.gold_items) return h('td', { class: 'num gold' }, '—');
+  const fields = Object.entries(r.gold_field_accuracy ?? {}).map(([pointer, share]) => `${pointer} ${pct(share)}`).join(', ');
+  return h('td', { class: 'num gold' }, `${pct(r.gold_accuracy)} of ${r.gold_items}`, fields ? h('div', { class: 'muted' }, fields) : null);
 }
