@@ -95,4 +95,8 @@ public enum RiskCoverage {
 public protocol RollupRepository: Sendable {
     /// Folds the deltas writes appended into one row per key.
     func compact() async throws
+    /// Tasks whose field rollup was built for other leaf fields than their schema's now (or never built), with that schema.
+    func staleFieldRollups() async throws -> [(task: String, schema: JSONValue)]
+    /// Recounts a task's field rollup from its items for these leaf fields (a no-op if another server just did).
+    func rebuildFieldRollup(task: String, pointers: [String]) async throws
 }

@@ -3,8 +3,9 @@ import Logging
 import LoupeDomain
 import ServiceLifecycle
 
-/// Folds the risk–coverage rollup's deltas every `interval` on every server (each write appends one delta row per
-/// key it touched; folded, a day is about a hundred rows per prompt version and model).
+/// Folds the rollups' deltas every `interval` on every server (each write appends one delta row per key it touched;
+/// folded, a day is about a hundred rows per prompt version and model), and rebuilds a task's field rollup when its
+/// schema's leaf fields changed (reads go to the items meanwhile).
 public struct RollupCompactor: Service {
     let rollups: any RollupRepository
     let interval: Duration
@@ -17,8 +18,13 @@ public struct RollupCompactor: Service {
     }
 
     public func run() async throws {
-        await Periodic.run(every: interval, logger: logger, failure: "folding the risk–coverage rollup failed") {
+        await Periodic.run(every: interval, logger: logger, failure: "folding or rebuilding the analytics rollups failed") {
             try await rollups.compact()
+            for (task, schema) in try await rollups.staleFieldRollups() {
+                let started = ContinuousClock.now
+                try await rollups.rebuildFieldRollup(task: task, pointers: SchemaPaths.leaves(schema))
+                logger.info("rebuilt the field rollup of task \(task) in \(ContinuousClock.now - started)")
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ struct IntakeStatement: PostgresPreparedStatement {
                  AS t(id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                       field_confidence, model, prompt_version, metadata, reasons, callback_url, deadline, on_deadline,
                       embedding, audit_rate)
-            ON CONFLICT (task, external_id) WHERE gold_id IS NULL DO NOTHING
+            ON CONFLICT (task, external_id) WHERE external_id IS NOT NULL AND gold_id IS NULL DO NOTHING
             RETURNING id, task, status, audit, reasons
         ), history AS (
             INSERT INTO item_events (item_id, event, actor, at, details)

@@ -7,10 +7,7 @@ import PostgresNIO
 extension PostgresInsightsRepository {
     public func riskBuckets(task: String, filter: AnalyticsFilter, now: Date) async throws -> [RiskBucket] {
         let since = now.addingTimeInterval(-Double(filter.days) * 86_400)
-        // The end of the window's first UTC day, a constant, so the live part is an index range over that day only.
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let firstDayEnd = utc.date(byAdding: .day, value: 1, to: utc.startOfDay(for: since))!
+        let firstDayEnd = Self.firstDayEnd(since)
         let rows = try await client.query("""
             WITH parts AS (
                 SELECT r.bucket::int AS bucket, r.items, r.verdicts, r.weight, r.wrong_weight, r.weight_squares
@@ -39,6 +36,16 @@ extension PostgresInsightsRepository {
                                       wrongWeight: verdicts == 0 ? 0 : max(0, wrong), weightSquares: verdicts == 0 ? 0 : squares))
         }
         return buckets
+    }
+}
+
+extension PostgresInsightsRepository {
+    /// The end of a window's first UTC day: rollups hold whole days from there on, and the window's first, partial
+    /// day is read live, a constant bound so that read is an index range over that day only.
+    static func firstDayEnd(_ since: Date) -> Date {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc.date(byAdding: .day, value: 1, to: utc.startOfDay(for: since))!
     }
 }
 

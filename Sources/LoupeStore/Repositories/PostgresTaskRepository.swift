@@ -31,17 +31,19 @@ public struct PostgresTaskRepository: TaskRepository {
     public func upsert(_ task: TaskDefinition, now: Date) async throws -> (task: TaskDefinition, created: Bool) {
         var thresholds = JSONObject()
         for (k, v) in task.fieldThresholds { thresholds[k] = .double(v) }
+        let pointers = SchemaPaths.leaves(task.outputSchema)
         let rows = try await client.query("""
             INSERT INTO tasks (name, output_schema, threshold, field_thresholds, audit_rate, instructions, lease_seconds,
                                approvals_as_examples, created_at, updated_at, max_leases, deadline_seconds, on_deadline,
                                redact, retention_days, text_search_config, embedding_dimensions, drift_target_error, drift_window_days,
-                               reviews_required, consensus_rate, reviewers, gold_rate)
+                               reviews_required, consensus_rate, reviewers, gold_rate, field_pointers, field_rollup_pointers)
             VALUES (\(task.name), \(task.outputSchema.sqlText)::json, \(task.threshold), \(JSONValue.object(thresholds).sqlText)::jsonb,
                     \(task.auditRate), \(task.instructions), \(task.leaseSeconds), \(task.approvalsAsExamples), \(now), \(now), \(task.maxLeases),
                     \(task.deadlineSeconds), \(task.onDeadline.rawValue),
                     \(JSONValue.array(task.redact.pointers.map { .string($0) }).sqlText)::jsonb, \(task.retentionDays),
                     \(task.textSearchConfig), \(task.embeddingDimensions), \(task.driftAlert?.targetError), \(task.driftAlert?.windowDays),
-                    \(Int16(task.reviewsRequired)), \(task.consensusRate), \(task.reviewers), \(task.goldRate))
+                    \(Int16(task.reviewsRequired)), \(task.consensusRate), \(task.reviewers), \(task.goldRate),
+                    \(pointers), \(pointers))
             ON CONFLICT (name) DO UPDATE SET
                 output_schema = EXCLUDED.output_schema, threshold = EXCLUDED.threshold,
                 field_thresholds = EXCLUDED.field_thresholds, audit_rate = EXCLUDED.audit_rate,
@@ -52,7 +54,9 @@ public struct PostgresTaskRepository: TaskRepository {
                 text_search_config = EXCLUDED.text_search_config, embedding_dimensions = EXCLUDED.embedding_dimensions,
                 drift_target_error = EXCLUDED.drift_target_error, drift_window_days = EXCLUDED.drift_window_days,
                 reviews_required = EXCLUDED.reviews_required, consensus_rate = EXCLUDED.consensus_rate, reviewers = EXCLUDED.reviewers,
-                gold_rate = EXCLUDED.gold_rate
+                gold_rate = EXCLUDED.gold_rate,
+                -- A new task's field rollup is empty and so valid; a changed schema's is rebuilt by the RollupCompactor.
+                field_pointers = EXCLUDED.field_pointers
             RETURNING created_at, updated_at, (xmax = 0) AS inserted
             """, logger: logger)
         var stored: (task: TaskDefinition, created: Bool)?
