@@ -20,11 +20,13 @@ enum Copy {
 /// An export read by `curl` in its own process, as `psql` reads `\copy`, so the client's work is not
 /// charged to the server (both share the machine's cores either way).
 enum Curl {
-    /// Streams `url` to `wc -l`; returns the line count and the seconds taken.
-    static func lines(url: String, key: String) throws -> (lines: Int, seconds: Double) {
+    /// Streams `url` to `wc -l` (the first `limit` lines, if given); returns the line count and the seconds taken.
+    static func lines(url: String, key: String, limit: Int? = nil) throws -> (lines: Int, seconds: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"curl -sS --fail -H "Authorization: Bearer $LOUPE_KEY" "$LOUPE_URL" | wc -l"#]
+        // With a limit, `head` closes the pipe and curl stops on the broken pipe; the pipeline's status is wc's.
+        let cut = limit.map { " | head -n \($0)" } ?? ""
+        process.arguments = ["-c", #"curl -sS -H "Authorization: Bearer $LOUPE_KEY" "$LOUPE_URL""# + cut + " | wc -l"]
         process.environment = ["LOUPE_KEY": key, "LOUPE_URL": url, "PATH": "/usr/bin:/bin"]
         let out = Pipe()
         process.standardOutput = out

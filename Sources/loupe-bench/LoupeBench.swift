@@ -21,11 +21,15 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Decided items for the threshold-science scenario.") var decided = 1_000_000
     @Option(help: "Scenarios to run: load, intake, claim, consensus, feedback, retrieval, thresholds, patterns, overload, waits.")
     var only: [String] = ["load", "intake", "claim", "consensus", "feedback", "retrieval", "thresholds", "patterns", "overload", "waits"]
+    @Flag(help: "Run the soak instead: grow items to --soak-items while reviewers and intake churn for --soak-minutes.") var soak = false
+    @Option(help: "Items the soak grows the table to (measured at 0, 10%, 50% and 100%).") var soakItems = 10_000_000
+    @Option(help: "Minutes of churn over the soak's three growth steps.") var soakMinutes = 30.0
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
     func run() async throws {
         if serveFloor { return try await BenchServers.serveFloor(connections: concurrency) }
+        let only = soak ? [] : self.only
         var logger = Logger(label: "loupe-bench")
         logger.logLevel = .warning
         let servers = try await BenchServers(dataDirectory: dataDir, connections: concurrency, logger: logger)
@@ -33,6 +37,10 @@ struct LoupeBench: AsyncParsableCommand {
         let report = Report()
         do {
             let setup = try await BenchSetup.prepare(servers)
+            if soak {
+                try await SoakScenarios(servers: servers, setup: setup, items: soakItems, minutes: soakMinutes, reviewers: reviewers)
+                    .run(into: report)
+            }
             if only.contains("load") {
                 try await UserLoadScenarios(servers: servers, setup: setup, seconds: Int(seconds)).run(into: report)
             }

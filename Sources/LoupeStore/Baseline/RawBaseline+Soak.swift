@@ -1,0 +1,56 @@
+import Foundation
+import PostgresNIO
+
+/// The soak benchmark's bulk growth (issue 17, point 3): items as months of traffic leave them, with their history, in
+/// statements of a few thousand rows so the triggers, indexes and autovacuum see what they would see in production.
+extension RawBaseline {
+    /// `count` items of `task`, created over the last 30 days: 80% auto-approved, 18% decided by a person (a third of
+    /// them corrected), 2% still waiting; a ~1 KB input of hex words (compressing about as well as prose), the nested
+    /// output intake's realistic body has, and the history intake and review write (received, routed; claimed and
+    /// decided for people's decisions).
+    public func grow(task: String, count: Int, chunk: Int = 5_000) async throws {
+        var remaining = count
+        while remaining > 0 {
+            let n = min(chunk, remaining)
+            try await client.query("""
+                WITH made AS (
+                    SELECT gen_random_uuid() AS id, g, random() AS r, now() - make_interval(secs => 30 * 86400 * random()) AS at,
+                           (SELECT string_agg(md5(g::text || '-' || k || '-' || random()), ' ') FROM generate_series(1, 30) k) AS text
+                    FROM generate_series(1, \(n)) g
+                ), inserted AS (
+                    INSERT INTO items (id, task, external_id, status, audit, input, output, confidence, reasons, final_output,
+                                       decision_action, decided_by, decided_at, auto_approved_at, audit_rate, queue_state,
+                                       created_at, updated_at)
+                    SELECT m.id, \(task), 'soak-' || m.id,
+                           CASE WHEN m.r < 0.80 THEN 'approved' WHEN m.r < 0.86 THEN 'corrected' WHEN m.r < 0.98 THEN 'approved' ELSE 'pending' END,
+                           false, jsonb_build_object('text', m.text), o.output, CASE WHEN m.r < 0.80 THEN 0.9 + m.r / 10 ELSE 0.5 + m.r / 3 END,
+                           CASE WHEN m.r < 0.80 THEN '[]'::jsonb ELSE '[{"code": "below_threshold"}]'::jsonb END,
+                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < 0.98) THEN o.output
+                                WHEN m.r < 0.86 THEN jsonb_set(o.output, '{total}', to_jsonb(m.g % 977)) END,
+                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < 0.98) THEN 'approve' WHEN m.r < 0.86 THEN 'correct' END,
+                           CASE WHEN m.r < 0.80 THEN 'auto' WHEN m.r < 0.98 THEN 'user:soak@example.com' END,
+                           CASE WHEN m.r < 0.98 THEN m.at END, CASE WHEN m.r < 0.80 THEN m.at END, CASE WHEN m.r < 0.80 THEN 0 END,
+                           CASE WHEN m.r < 0.80 THEN NULL WHEN m.r < 0.98 THEN 'done' ELSE 'waiting' END, m.at, m.at
+                    FROM made m, LATERAL (SELECT jsonb_build_object('vendor', 'Vendor ' || (m.g % 997), 'total', m.g % 5000, 'currency', 'EUR',
+                                                                    'lines', jsonb_build_array(jsonb_build_object('sku', 'A-' || (m.g % 89), 'qty', 1 + m.g % 7),
+                                                                                               jsonb_build_object('sku', 'B-' || (m.g % 53), 'qty', 2))) AS output) o
+                    RETURNING id, decided_by, created_at
+                )
+                INSERT INTO item_events (item_id, event, actor, at, details)
+                SELECT i.id, e.event, 'key:soak', i.created_at, '{}'::jsonb
+                FROM inserted i
+                CROSS JOIN LATERAL unnest(CASE WHEN i.decided_by LIKE 'user:%' THEN ARRAY['received', 'routed', 'claimed', 'decided']
+                                               ELSE ARRAY['received', 'routed'] END) AS e(event)
+                """, logger: logger)
+            remaining -= n
+        }
+    }
+
+    /// One number from the database (a count, a ratio, a size), for the soak's table figures.
+    public func figure(_ sql: String) async throws -> Double {
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Double?.self) {
+            return value ?? 0
+        }
+        return 0
+    }
+}

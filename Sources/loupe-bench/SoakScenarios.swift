@@ -1,0 +1,122 @@
+import Foundation
+import LoupeJSON
+
+/// Issue 17, point 3: flat at 10 million. The `items` table grows to `items` rows (with their history) in three
+/// steps while reviewers claim and decide and intake continues, for `minutes` in all; at 0, 10%, 50% and 100% it
+/// measures intake p99 (`wrk`, its own process), claim p99, few-shot p99, export rows/s, the items table's dead-tuple
+/// ratio and the tables' size per million items. Each figure is compared with its value at 0 (target: within 1.5×).
+struct SoakScenarios {
+    let servers: BenchServers
+    let setup: BenchSetup
+    let items: Int
+    let minutes: Double
+    let reviewers: Int
+    /// The realistic intake body names this task.
+    static let task = OverloadScenarios.task
+
+    struct Figures {
+        var intakeP99 = 0.0, intakeRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0
+        var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, rows = 0.0
+    }
+
+    func run(into report: Report) async throws {
+        let (loupe, admin) = (setup.loupe, setup.admin)
+        let (status, _) = try await loupe.json(.PUT, "/v1/tasks/\(Self.task)", key: admin, body: [
+            "output_schema": ["type": "object", "required": ["vendor", "total", "lines"], "properties": [
+                "vendor": ["type": "string"], "total": ["type": "number"], "currency": ["enum": ["EUR", "USD"]],
+                "lines": ["type": "array", "items": ["type": "object", "required": ["sku", "qty"]]]]],
+            "instructions": "Extract the invoice."])
+        guard status == 201 || status == 200 else { throw BenchError("could not define task \(Self.task): \(status)") }
+        let ingest = try await servers.store.keys.create(name: "soak-intake", role: .ingest, tasks: nil, rateLimit: nil, now: Date()).key
+        try await servers.baseline.seedExamples(task: Self.task, count: 20_000)
+        try await servers.baseline.grow(task: Self.task, count: 20_000)  // a queue to claim from at 0
+
+        let steps = [0, items / 10, items / 2, items]
+        let churnSeconds = minutes * 60 / Double(steps.count - 1)
+        var first: Figures?
+        for (index, target) in steps.enumerated() {
+            if index > 0 {
+                // Growth and churn at once: reviewers decide and intake adds while the table grows to the next step.
+                let grown = target - steps[index - 1]
+                async let growth: Void = servers.baseline.grow(task: Self.task, count: grown)
+                let churned = try await churn(seconds: churnSeconds, ingest: ingest)
+                try await growth
+                report.row("soak, growing to \(target) items: decisions during the churn", Double(churned.decided), unit: "items", limit: nil)
+            }
+            let figures = try await measure(ingest: ingest)
+            let base = first ?? figures
+            first = base
+            let label = "soak at \(target) grown items"
+            report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)", figures.intakeP99,
+                       unit: "ms", limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): claim p99", figures.claimP99, unit: "ms", limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
+                       target: "≥ at 0 / 1.5")
+            report.row("\(label): items dead-tuple ratio", figures.deadRatio, unit: "", limit: nil)
+            let millions = max(figures.rows, 1) / 1e6
+            report.row("\(label): MiB per million items, items / item_events (with indexes and TOAST)", figures.itemsMiB / millions,
+                       unit: String(format: "/ %.0f", figures.eventsMiB / millions), limit: nil)
+        }
+    }
+
+    /// `reviewers` claim and decide (a fifth corrected) while 4 clients submit pending items, for `seconds`.
+    func churn(seconds: Double, ingest: String) async throws -> (decided: Int, submitted: Int) {
+        let loupe = setup.loupe, admin = setup.admin
+        let body = Array(OverloadScenarios.body.utf8)
+        async let submitted = runLoad(concurrency: 4, seconds: seconds) {
+            let (status, _) = try await loupe.send(.POST, "/v1/items", key: ingest, body: body)
+            return status == 201 || status == 200 ? 1 : 0
+        }
+        let decided = try await runLoad(concurrency: reviewers, seconds: seconds) {
+            let (status, item) = try await loupe.json(.POST, "/v1/review/claim", key: admin, body: ["task": .string(Self.task)])
+            guard status == 200, let id = item["id"]?.stringValue else { return status == 204 ? 1 : 0 }
+            var decision: JSONValue = ["action": "approve"]
+            if id.hashValue % 5 == 0, case .object(var output) = item["output"] ?? .null {
+                output["total"] = 1
+                decision = ["action": "correct", "output": .object(output)]
+            }
+            let (answered, _) = try await loupe.send(.POST, "/v1/items/\(id)/decision", key: admin, body: JSONWriter.bytes(decision))
+            return answered == 200 || answered == 422 ? 1 : 0
+        }
+        return (decided.operations, try await submitted.operations)
+    }
+
+    func measure(ingest: String) async throws -> Figures {
+        var f = Figures()
+        let loupe = setup.loupe, admin = setup.admin
+        let wrk = try Wrk(url: "http://127.0.0.1:\(servers.loupe.port)", key: ingest, body: OverloadScenarios.body)
+            .run(connections: 32, seconds: 10, pauseMs: 0)
+        (f.intakeP99, f.intakeRate) = (wrk.percentile(0.99), Double(wrk.ok) / wrk.seconds)
+        let clock = ContinuousClock()
+        var claims: [Double] = []
+        for _ in 0..<300 {
+            let t0 = clock.now
+            let (status, item) = try await loupe.json(.POST, "/v1/review/claim", key: admin, body: ["task": .string(Self.task)])
+            claims.append(Self.ms(t0.duration(to: clock.now)))
+            guard status == 200, let id = item["id"]?.stringValue else { break }
+            _ = try await loupe.send(.POST, "/v1/items/\(id)/decision", key: admin, body: JSONWriter.bytes(["action": "approve"]))
+        }
+        f.claimP99 = LoadResult(operations: claims.count, seconds: 1, latencies: claims.sorted()).percentile(0.99)
+        var fewShot: [Double] = []
+        for i in 0..<220 {
+            let query = "Invoice from \(["ACME", "Globex", "Initech", "Hooli"][i % 4]) branch \(i * 7 % 1013), total \(i * 13 % 7919).00 EUR"
+            let t0 = clock.now
+            let (status, _) = try await loupe.send(.GET, "/v1/tasks/\(Self.task)/examples?k=5&query="
+                + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), key: admin)
+            guard status == 200 else { throw BenchError("few-shot query answered \(status)") }
+            if i >= 20 { fewShot.append(Self.ms(t0.duration(to: clock.now))) }
+        }
+        f.fewShotP99 = LoadResult(operations: fewShot.count, seconds: 1, latencies: fewShot.sorted()).percentile(0.99)
+        let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=\(Self.task)&format=jsonl", key: admin, limit: 200_000)
+        f.exportRate = Double(export.lines) / export.seconds
+        let b = servers.baseline
+        f.deadRatio = try await b.figure("SELECT n_dead_tup::float8 / greatest(n_live_tup, 1) FROM pg_stat_user_tables WHERE relname = 'items'")
+        f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")
+        f.eventsMiB = try await b.figure("SELECT (pg_total_relation_size('item_events') / 1048576.0)::float8")
+        f.rows = try await b.figure("SELECT count(*)::float8 FROM items")
+        return f
+    }
+
+    static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+}
