@@ -38,10 +38,7 @@ public struct ItemSubmission: Sendable {
         let fieldConfidence = r.pointerScores("field_confidence")
         let model = r.string("model")
         let promptVersion = r.string("prompt_version")
-        var metadata: JSONValue?
-        if let m = r.value("metadata", required: false), !m.isNull {
-            if case .object = m { metadata = m } else { r.error("metadata", "must be an object, not \(m.typeName)") }
-        }
+        let metadata = r.object("metadata")
         let priority = r.integer("priority", in: -1000...1000) ?? 0
         let callbackURL = r.string("callback_url", maxLength: 2000)
         // Literal addresses are refused here; names are resolved and checked at every delivery.

@@ -33,10 +33,7 @@ public struct GoldSubmission: Sendable {
         let fieldConfidence = r.pointerScores("field_confidence")
         let model = r.string("model")
         let promptVersion = r.string("prompt_version")
-        var metadata: JSONValue?
-        if let m = r.value("metadata", required: false), !m.isNull {
-            if case .object = m { metadata = m } else { r.error("metadata", "must be an object, not \(m.typeName)") }
-        }
+        let metadata = r.object("metadata")
         if let answer {
             for error in task.schema.validate(answer) {
                 r.error("output" + error.instancePath, "the right output must be valid against the task's schema: \(error.message) (\(error.keyword))")

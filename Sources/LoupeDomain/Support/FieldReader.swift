@@ -40,6 +40,13 @@ public struct FieldReader {
         return v
     }
 
+    /// An optional JSON object (null or absent: nil).
+    public mutating func object(_ field: String) -> JSONValue? {
+        guard let v = value(field, required: false), !v.isNull else { return nil }
+        guard case .object = v else { error(field, "must be an object, not \(v.typeName)"); return nil }
+        return v
+    }
+
     public mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200) -> String? {
         guard let v = value(field, required: required), !(v.isNull && !required) else { return nil }
         guard case .string(let s) = v else { error(field, "must be a string, not \(v.typeName)"); return nil }
