@@ -133,9 +133,8 @@ final class WebDriver: @unchecked Sendable {
         try await command("POST", "/session/\(session)/execute/sync", ["script": .string(source), "args": []])
     }
 
-    /// Polls the page until `condition` (a JS expression) is true; WebDriver has no event to await for this. The
-    /// timeout only bounds a failure: under the whole suite on two cores one admin screen took over 10 s to render.
-    func waitUntil(_ condition: String, timeout: Double = 30) async throws {
+    /// Polls the page until `condition` (a JS expression) is true; WebDriver has no event to await for this.
+    func waitUntil(_ condition: String, timeout: Double = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await script("return Boolean(\(condition));") == true { return }
