@@ -18,7 +18,6 @@ const screens = {
 
 export const app = {
   user: null,
-  main: document.getElementById('main'),
   /// Shows an API error (or any message) where people look first.
   flash(message, kind = 'error') {
     const el = document.getElementById('flash');
@@ -61,14 +60,43 @@ async function logout() {
   app.go('#/login');
 }
 
+const page = document.getElementById('main');
+let visits = 0;
+
+/// What a screen gets as `app`: the shared app, except that it draws into a container of its own and, once the user
+/// has moved on, can no longer flash, navigate or install a cleanup. A screen awaits the API before it draws, so a
+/// screen left while its calls were out (sign in, then open Admin at once) would otherwise draw over the next one.
+function screenContext(visit) {
+  const root = h('div', { class: 'screen' });
+  replace(page, root);
+  const live = () => visit === visits;
+  let ownSignOut = null;
+  return {
+    get user() { return app.user; },
+    main: root,
+    flash: (message, kind) => { if (live()) app.flash(message, kind); },
+    go: (hash) => { if (live()) app.go(hash); },
+    get cleanup() { return app.cleanup; },
+    // A cleanup offered too late runs at once (it stops a timer or releases an item nobody sees).
+    set cleanup(fn) { if (live()) app.cleanup = fn; else fn?.(); },
+    get beforeSignOut() { return app.beforeSignOut; },
+    // Its own cleanup (run when the user moves on) may still take back what it installed.
+    set beforeSignOut(fn) {
+      if (live()) app.beforeSignOut = ownSignOut = fn;
+      else if (!fn && app.beforeSignOut === ownSignOut) app.beforeSignOut = null;
+    },
+  };
+}
+
 async function route() {
+  const visit = ++visits;
   app.cleanup?.();
   app.cleanup = null;
   app.flash('');
   const name = location.hash.replace(/^#\//, '').split('/')[0] || 'queue';
   if (name === 'setup') {
     renderChrome();
-    await setupView(app, location.hash.split('/')[2] ?? '', async (user) => {
+    await setupView(screenContext(visit), location.hash.split('/')[2] ?? '', async (user) => {
       await whoami();
       app.go(user.role === 'admin' ? '#/admin' : (user.role === 'analyst' ? '#/analyst' : '#/queue'));
     });
@@ -76,15 +104,16 @@ async function route() {
   }
   if (!app.user && name !== 'login') { app.go('#/login'); return; }
   renderChrome();
-  if (name === 'login') { loginView(app, async () => { await whoami(); app.go(app.user.role === 'analyst' ? '#/analyst' : '#/queue'); }); return; }
+  if (name === 'login') { loginView(screenContext(visit), async () => { await whoami(); app.go(app.user.role === 'analyst' ? '#/analyst' : '#/queue'); }); return; }
   const screen = screens[name];
   if (!screen || !screen.roles.includes(app.user.role)) { app.go('#/queue'); return; }
+  const context = screenContext(visit);
   try {
-    await screen.view(app, location.hash.split('/').slice(2));
+    await screen.view(context, location.hash.split('/').slice(2));
   } catch (e) {
-    app.flash(e.message);
+    context.flash(e.message);
   }
-  app.main.focus({ preventScroll: true });
+  if (visit === visits) page.focus({ preventScroll: true });
 }
 
 window.addEventListener('hashchange', route);

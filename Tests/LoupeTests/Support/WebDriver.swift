@@ -140,7 +140,9 @@ final class WebDriver: @unchecked Sendable {
             if try await script("return Boolean(\(condition));") == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError(message: "timed out waiting for \(condition)")
+        // What the page showed instead, so a timeout says more than that it happened.
+        let page = try? await script("return location.hash + ' | ' + (document.getElementById('flash')?.textContent ?? '') + ' | ' + (document.getElementById('main')?.innerText ?? '').slice(0, 300);")
+        throw HarnessError(message: "timed out waiting for \(condition); the page: \(page?.stringValue ?? "?")")
     }
 
     func screenshot(to path: String) async throws {
