@@ -18,7 +18,7 @@ public struct PostgresBulkApprovalRepository: BulkApprovalRepository {
             SELECT id, output::text, confidence, left(loupe_input_text(input), 160)
             FROM items
             WHERE task = \(filter.task) AND status = 'pending' AND queue_state = 'waiting' AND NOT audit AND erased_at IS NULL
-              AND gold_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)
               AND (\(filter.promptVersion)::text IS NULL OR prompt_version = \(filter.promptVersion))
               AND (\(filter.minConfidence)::float8 IS NULL OR confidence >= \(filter.minConfidence))
               AND (\(filter.maxConfidence)::float8 IS NULL OR confidence <= \(filter.maxConfidence))

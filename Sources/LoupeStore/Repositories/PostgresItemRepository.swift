@@ -90,8 +90,9 @@ public struct PostgresItemRepository: ItemRepository {
     }
 
     public func list(_ query: ItemQuery) async throws -> [ItemRecord] {
-        // Gold items' copies are reviewers' tests, not upstream work: never listed.
-        var sql = "SELECT \(Self.columns()) FROM items WHERE gold_id IS NULL"
+        // Gold items' copies are reviewers' tests, not upstream work: never listed (an anti-join, not `gold_id IS
+        // NULL`, which the planner underestimates before statistics exist and then sorts the task instead of paging).
+        var sql = "SELECT \(Self.columns()) FROM items WHERE NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)"
         var binds = PostgresBindings()
         func bind(_ clause: String, _ value: some PostgresEncodable & Sendable) throws {
             try binds.append(value)

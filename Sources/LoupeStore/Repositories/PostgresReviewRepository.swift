@@ -34,8 +34,10 @@ public struct PostgresReviewRepository: ReviewRepository {
                   -- Reviewer pools: a task with a `reviewers` list is claimed only by those it names, directly (email,
                   -- key:ID) or through a group of theirs.
                   AND task IN (SELECT t.name FROM tasks t WHERE loupe_may_review(t.reviewers, \(actor)))
-                  -- A gold item's copy belongs to the one reviewer it was served to.
-                  AND gold_id IS NULL
+                  -- A gold item's copy belongs to the one reviewer it was served to. Not `gold_id IS NULL`: before
+                  -- statistics exist the planner takes IS NULL to keep 0.5% of rows, and sorted the whole queue
+                  -- (870 ms at 100k waiting) instead of walking the queue index (1.5 ms).
+                  AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)
                   -- Disputed items go to leads who ask for them; nobody reviews an item twice (consensus reviews are blind
                   -- and by different people).
                   AND (CASE WHEN \(disputed) THEN status = 'disputed' ELSE status <> 'disputed' AND NOT EXISTS (
