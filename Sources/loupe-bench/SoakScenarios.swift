@@ -25,7 +25,8 @@ struct SoakScenarios {
             "output_schema": ["type": "object", "required": ["vendor", "total", "lines"], "properties": [
                 "vendor": ["type": "string"], "total": ["type": "number"], "currency": ["enum": ["EUR", "USD"]],
                 "lines": ["type": "array", "items": ["type": "object", "required": ["sku", "qty"]]]]],
-            "instructions": "Extract the invoice."])
+            // One admin key plays all the reviewers: it may hold a lease for each of them.
+            "instructions": "Extract the invoice.", "max_leases": .number(JSONNumber(reviewers + 8))])
         guard status == 201 || status == 200 else { throw BenchError("could not define task \(Self.task): \(status)") }
         let ingest = try await servers.store.keys.create(name: "soak-intake", role: .ingest, tasks: nil, rateLimit: nil, now: Date()).key
         try await servers.baseline.seedExamples(task: Self.task, count: 20_000)
@@ -38,12 +39,19 @@ struct SoakScenarios {
             if index > 0 {
                 // Growth and churn at once: reviewers decide and intake adds while the table grows to the next step.
                 let grown = target - steps[index - 1]
+                Self.progress("growing to \(target) items with \(minutes / 3) minutes of churn")
                 async let growth: Void = servers.baseline.grow(task: Self.task, count: grown)
                 let churned = try await churn(seconds: churnSeconds, ingest: ingest)
                 try await growth
                 report.row("soak, growing to \(target) items: decisions during the churn", Double(churned.decided), unit: "items", limit: nil)
             }
+            let clock = ContinuousClock(), started = clock.now
+            try await servers.baseline.upkeep()
+            report.row("soak at \(target) grown items: upkeep (VACUUM ANALYZE items, item_events; CHECKPOINT)",
+                       Self.ms(started.duration(to: clock.now)) / 1000, unit: "s", limit: nil)
+            Self.progress("measuring at \(target) grown items")
             let figures = try await measure(ingest: ingest)
+            Self.progress("measured at \(target) grown items")
             let base = first ?? figures
             first = base
             let label = "soak at \(target) grown items"
@@ -90,7 +98,7 @@ struct SoakScenarios {
         (f.intakeP99, f.intakeRate) = (wrk.percentile(0.99), Double(wrk.ok) / wrk.seconds)
         let clock = ContinuousClock()
         var claims: [Double] = []
-        for _ in 0..<300 {
+        for _ in 0..<1000 {
             let t0 = clock.now
             let (status, item) = try await loupe.json(.POST, "/v1/review/claim", key: admin, body: ["task": .string(Self.task)])
             claims.append(Self.ms(t0.duration(to: clock.now)))
@@ -116,6 +124,11 @@ struct SoakScenarios {
         f.eventsMiB = try await b.figure("SELECT (pg_total_relation_size('item_events') / 1048576.0)::float8")
         f.rows = try await b.figure("SELECT count(*)::float8 FROM items")
         return f
+    }
+
+    /// A line on standard error saying what the soak is doing (it runs for an hour or more).
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data("[soak \(Date())] \(line)\n".utf8))
     }
 
     static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }

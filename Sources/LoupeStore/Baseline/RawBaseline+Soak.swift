@@ -8,7 +8,18 @@ extension RawBaseline {
     /// them corrected), 2% still waiting; a ~1 KB input of hex words (compressing about as well as prose), the nested
     /// output intake's realistic body has, and the history intake and review write (received, routed; claimed and
     /// decided for people's decisions).
-    public func grow(task: String, count: Int, chunk: Int = 5_000) async throws {
+    /// `parallel` statements run at once (PostgreSQL spends a core on each; one alone leaves the second core idle).
+    public func grow(task: String, count: Int, chunk: Int = 5_000, parallel: Int = 2) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<parallel {
+                let share = count / parallel + (lane < count % parallel ? 1 : 0)
+                group.addTask { try await self.grow(task: task, count: share, chunk: chunk) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func grow(task: String, count: Int, chunk: Int) async throws {
         var remaining = count
         while remaining > 0 {
             let n = min(chunk, remaining)
@@ -44,6 +55,15 @@ extension RawBaseline {
                 """, logger: logger)
             remaining -= n
         }
+    }
+
+    /// The upkeep autovacuum spreads over the months the soak compresses into minutes: VACUUM (ANALYZE) of the grown
+    /// tables and a checkpoint, so a measurement does not pay for the growth's backlog of dirty pages and unset hint bits.
+    public func upkeep() async throws {
+        for table in ["items", "item_events"] {
+            try await client.query(PostgresQuery(unsafeSQL: "VACUUM (ANALYZE) \(table)"), logger: logger)
+        }
+        try await client.query("CHECKPOINT", logger: logger)
     }
 
     /// One number from the database (a count, a ratio, a size), for the soak's table figures.

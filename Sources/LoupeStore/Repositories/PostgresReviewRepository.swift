@@ -16,51 +16,22 @@ public struct PostgresReviewRepository: ReviewRepository {
     static let taskColumns = PostgresTaskRepository.columns("t", prefix: "t_")
 
     public func claim(actor: String, task: String?, scope: [String]?, leaseSeconds: Int?, disputed: Bool, now: Date) async throws -> ClaimedItem? {
-        if !disputed, let gold = try await claimGold(actor: actor, task: task, scope: scope, leaseSeconds: leaseSeconds,
-                                                     roll: Double.random(in: 0..<1), now: now) {
+        if disputed {
+            return try await first(ClaimStatement<DisputedClaim>(actor: actor, scope: scope, now: now, leaseSeconds: leaseSeconds, task: task))
+        }
+        let roll = Double.random(in: 0..<1)
+        if try await mayServeGold(roll: roll),
+           let gold = try await claimGold(actor: actor, task: task, scope: scope, leaseSeconds: leaseSeconds, roll: roll, now: now) {
             return gold
         }
-        let query: PostgresQuery = """
-            WITH full_tasks AS (
-                -- Tasks where this reviewer already holds as many leases as the task allows.
-                SELECT l.task FROM items l JOIN tasks t ON t.name = l.task
-                WHERE l.queue_state = 'leased' AND l.lease_holder = \(actor)
-                GROUP BY l.task, t.max_leases HAVING count(*) >= t.max_leases
-            ), candidate AS (
-                SELECT id FROM items
-                WHERE queue_state = 'waiting' AND (\(task)::text IS NULL OR task = \(task))
-                  AND (\(scope)::text[] IS NULL OR task = ANY (\(scope)::text[]))
-                  AND task NOT IN (SELECT task FROM full_tasks)
-                  -- Reviewer pools: a task with a `reviewers` list is claimed only by those it names, directly (email,
-                  -- key:ID) or through a group of theirs.
-                  AND task IN (SELECT t.name FROM tasks t WHERE loupe_may_review(t.reviewers, \(actor)))
-                  -- A gold item's copy belongs to the one reviewer it was served to. Not `gold_id IS NULL`: before
-                  -- statistics exist the planner takes IS NULL to keep 0.5% of rows, and sorted the whole queue
-                  -- (870 ms at 100k waiting) instead of walking the queue index (1.5 ms).
-                  AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)
-                  -- Disputed items go to leads who ask for them; nobody reviews an item twice (consensus reviews are blind
-                  -- and by different people).
-                  AND (CASE WHEN \(disputed) THEN status = 'disputed' ELSE status <> 'disputed' AND NOT EXISTS (
-                           SELECT 1 FROM item_reviews r WHERE r.item_id = items.id AND r.reviewer = \(actor)) END)
-                ORDER BY priority DESC, audit, id
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED
-            ), claimed AS (
-                UPDATE items i SET queue_state = 'leased', lease_holder = \(actor),
-                       lease_expires_at = \(now)::timestamptz
-                           + make_interval(secs => least(t.lease_seconds, coalesce(\(leaseSeconds)::int, t.lease_seconds))),
-                       claimed_at = \(now), updated_at = \(now),
-                       status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
-                FROM candidate c, tasks t
-                WHERE i.id = c.id AND t.name = i.task
-                RETURNING \(unescaped: Self.itemColumns)
-            ), event AS (
-                INSERT INTO item_events (item_id, event, actor, at, details)
-                SELECT id, 'claimed', \(actor), \(now), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
-            )
-            SELECT claimed.*, \(unescaped: Self.taskColumns) FROM claimed JOIN tasks t ON t.name = claimed.task
-            """
-        for try await row in try await client.query(query, logger: logger) { return try Self.decodeClaim(row) }
+        if task != nil {
+            return try await first(ClaimStatement<OneTaskClaim>(actor: actor, scope: scope, now: now, leaseSeconds: leaseSeconds, task: task))
+        }
+        return try await first(ClaimStatement<AnyTaskClaim>(actor: actor, scope: scope, now: now, leaseSeconds: leaseSeconds, task: nil))
+    }
+
+    func first<Filter>(_ statement: ClaimStatement<Filter>) async throws -> ClaimedItem? {
+        for try await claimed in try await client.execute(statement, logger: logger) { return claimed }
         return nil
     }
 
