@@ -62,9 +62,8 @@ extension PostgresReviewRepository: ConsensusRepository {
             SELECT count(*)::int, count(DISTINCT (action, coalesce(output, 'null'::jsonb)))::int FROM item_reviews WHERE item_id = \(id)
             """, logger: logger).decode((Int, Int).self) { (count, distinct) = (n, d) }
         if count >= required && distinct == 1 {
-            let agreed = try await connection.query(Self.decision(id: id, actor: actor, decision: decision, decidedBy: "consensus", now: now),
-                                                    logger: logger)
-            for try await row in agreed { return try PostgresItemRepository.decode(row) }
+            let agreed = DecisionStatement(id: id, actor: actor, decision: decision, decidedBy: "consensus", now: now)
+            for try await item in try await connection.execute(agreed, logger: logger) { return item }
             return nil
         }
         let disputed = count >= required

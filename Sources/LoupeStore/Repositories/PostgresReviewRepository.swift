@@ -84,60 +84,9 @@ public struct PostgresReviewRepository: ReviewRepository {
     }
 
     public func decide(id: UUID, actor: String, decision: HumanDecision, now: Date) async throws -> ItemRecord {
-        let rows = try await client.query(Self.decision(id: id, actor: actor, decision: decision, decidedBy: actor, now: now), logger: logger)
-        for try await row in rows { return try PostgresItemRepository.decode(row) }
+        let statement = DecisionStatement(id: id, actor: actor, decision: decision, decidedBy: actor, now: now)
+        for try await item in try await client.execute(statement, logger: logger) { return item }
         throw try await conflict(id: id, actor: actor, doing: "decide")
-    }
-
-    /// The statement that decides an item the caller leases: `decidedBy` is the caller, or "consensus" when the
-    /// reviews it completes agreed.
-    static func decision(id: UUID, actor: String, decision: HumanDecision, decidedBy: String, now: Date) -> PostgresQuery {
-        let corrected = decision.output.map { JSONWriter.string($0) }
-        return """
-            WITH decided AS (
-                UPDATE items i SET status = \(decision.status.rawValue),
-                       final_output = CASE \(decision.action.rawValue) WHEN 'approve' THEN i.output
-                                                                     WHEN 'correct' THEN \(corrected)::jsonb END,
-                       decision_action = \(decision.action.rawValue), decided_by = \(decidedBy), decided_at = \(now),
-                       decision_reason = \(decision.reason),
-                       audit_verdict = CASE WHEN i.audit THEN \(decision.action.rawValue) END,
-                       queue_state = 'done', lease_expires_at = NULL, updated_at = \(now)
-                WHERE i.id = \(id) AND i.lease_holder = \(actor) AND i.queue_state IN ('leased', 'waiting')
-                RETURNING \(unescaped: Self.itemColumns), i.claimed_at
-            ), example AS (
-                -- Every correction, and (if the task says so) every human approval of a pending item,
-                -- becomes a few-shot example in the same transaction; identical inputs keep the latest. Answers to
-                -- gold items test the reviewer and go nowhere else (no examples, no events).
-                INSERT INTO examples (id, task, input, input_text, input_hash, output, kind, prompt_version, model,
-                                      source_item, reviewer, created_at, embedding, text_config)
-                SELECT \(UUIDv7.make(at: now)), d.task, d.input::jsonb, loupe_input_text(d.input::jsonb), md5(d.input::jsonb::text),
-                       d.final_output::jsonb, CASE d.decision_action WHEN 'correct' THEN 'correction' ELSE 'approval' END,
-                       d.prompt_version, d.model, d.id, \(decidedBy), \(now), src.embedding, t.text_search_config::regconfig
-                FROM decided d JOIN tasks t ON t.name = d.task JOIN items src ON src.id = d.id
-                WHERE (d.decision_action = 'correct' OR (d.decision_action = 'approve' AND t.approvals_as_examples AND NOT d.audit))
-                  AND NOT d.gold
-                ON CONFLICT (task, input_hash) DO UPDATE SET
-                    output = EXCLUDED.output, kind = EXCLUDED.kind, prompt_version = EXCLUDED.prompt_version,
-                    model = EXCLUDED.model, source_item = EXCLUDED.source_item, reviewer = EXCLUDED.reviewer,
-                    created_at = EXCLUDED.created_at, enabled = true, embedding = EXCLUDED.embedding,
-                    text_config = EXCLUDED.text_config
-            ), outbox AS (
-                -- item.decided for every decision, item.corrected for corrections (audit samples included); the
-                -- events trigger fans them out to webhooks and the item's callback.
-                INSERT INTO events (event, task, item_id, actor, at)
-                SELECT e.event, d.task, d.id, \(decidedBy), \(now)
-                FROM decided d
-                CROSS JOIN LATERAL (VALUES ('item.decided'), (CASE WHEN d.decision_action = 'correct' THEN 'item.corrected' END)) AS e(event)
-                WHERE e.event IS NOT NULL AND NOT d.gold
-            ), history AS (
-                INSERT INTO item_events (item_id, event, actor, at, duration_ms, details)
-                SELECT id, 'decided', \(actor), \(now), (extract(epoch FROM (\(now)::timestamptz - claimed_at)) * 1000)::bigint,
-                       jsonb_strip_nulls(jsonb_build_object('action', decision_action, 'reason', decision_reason,
-                                                            'audit', audit, 'output', \(corrected)::jsonb))
-                FROM decided
-            )
-            SELECT * FROM decided
-            """
     }
 
     public func expireLeases(now: Date) async throws -> Int {
