@@ -13,6 +13,7 @@ struct SoakScenarios {
     let reviewers: Int
     /// The realistic intake body names this task.
     static let task = OverloadScenarios.task
+    static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
 
     struct Figures {
         var intakeP99 = 0.0, intakeRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0
@@ -30,7 +31,8 @@ struct SoakScenarios {
         guard status == 201 || status == 200 else { throw BenchError("could not define task \(Self.task): \(status)") }
         let ingest = try await servers.store.keys.create(name: "soak-intake", role: .ingest, tasks: nil, rateLimit: nil, now: Date()).key
         try await servers.baseline.seedExamples(task: Self.task, count: 20_000)
-        try await servers.baseline.grow(task: Self.task, count: 20_000)  // a queue to claim from at 0
+        // At 0: a queue to claim from, and more rows than an export measurement reads.
+        try await servers.baseline.grow(task: Self.task, count: 250_000)
 
         let steps = [0, items / 10, items / 2, items]
         let churnSeconds = minutes * 60 / Double(steps.count - 1)
@@ -40,7 +42,7 @@ struct SoakScenarios {
                 // Growth and churn at once: reviewers decide and intake adds while the table grows to the next step.
                 let grown = target - steps[index - 1]
                 Self.progress("growing to \(target) items with \(minutes / 3) minutes of churn")
-                async let growth: Void = servers.baseline.grow(task: Self.task, count: grown)
+                async let growth: Void = servers.baseline.grow(task: Self.task, count: grown, progress: Self.progress)
                 let churned = try await churn(seconds: churnSeconds, ingest: ingest)
                 try await growth
                 report.row("soak, growing to \(target) items: decisions during the churn", Double(churned.decided), unit: "items", limit: nil)
@@ -49,8 +51,11 @@ struct SoakScenarios {
             try await servers.baseline.upkeep()
             report.row("soak at \(target) grown items: upkeep (VACUUM ANALYZE items, item_events; CHECKPOINT)",
                        Self.ms(started.duration(to: clock.now)) / 1000, unit: "s", limit: nil)
+            // A file that says the soak is measuring: other work on the machine (a build) can wait for it to go.
+            FileManager.default.createFile(atPath: Self.measuringFlag, contents: nil)
             Self.progress("measuring at \(target) grown items")
             let figures = try await measure(ingest: ingest)
+            try? FileManager.default.removeItem(atPath: Self.measuringFlag)
             Self.progress("measured at \(target) grown items")
             let base = first ?? figures
             first = base

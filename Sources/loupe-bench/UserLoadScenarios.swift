@@ -5,6 +5,7 @@ import LoupeJSON
 /// a nested output) to `loupe serve` on the pending path (confidence 0.83) and the approved path (0.93), and the same
 /// body to the framework floor (a bare Hummingbird route, one INSERT); `pgbench` inserts the same row straight into
 /// PostgreSQL. Each run reports req/s, p50/p99 and CPU seconds per 1,000 items of the server, PostgreSQL and the client.
+/// Then the same for batches of 1,000 (`BatchLoadScenarios`).
 struct UserLoadScenarios {
     let servers: BenchServers
     let setup: BenchSetup
@@ -48,51 +49,29 @@ struct UserLoadScenarios {
             if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
         }
         try pgbench(into: report, body: pending)
+        try batch(into: report, key: key, body: pending)
     }
 
     /// The same row inserted by `pgbench` (one INSERT per transaction, the same connections), PostgreSQL's own ceiling.
     private func pgbench(into report: Report, body: String) throws {
-        let json = (try? JSONParser.parse(body)) ?? .null
-        let output = JSONWriter.string(json["output"] ?? .null).replacingOccurrences(of: "'", with: "''")
-        let input = JSONWriter.string(json["input"] ?? .null).replacingOccurrences(of: "'", with: "''")
-        let script = NSTemporaryDirectory() + "loupe-pgbench-\(UUID().uuidString.prefix(8)).sql"
-        try """
-            INSERT INTO items (id, task, status, input, output, confidence, reasons, queue_state, created_at, updated_at)
-            VALUES (gen_random_uuid(), '\(OverloadScenarios.task)', 'pending', '\(input)', '\(output)', 0.83, '[]', 'waiting', now(), now());
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/15/bin/pgbench")
-        // A count, not -T: under this process pgbench ignored its -T timer (and SIGTERM) and ran on for minutes.
-        let perClient = 400
-        process.arguments = ["-n", "-c", "\(Self.connections)", "-j", "2", "-t", "\(perClient)", "-f", script, servers.session.location.psqlURL]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        let wal0 = try WAL.position(servers.session.location)
-        let cpu0 = CPU.sample(loupe: getpid())
-        let client0 = Wrk.childrenCPU()
-        try process.run()
-        let limit = 120.0
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit) { if process.isRunning { kill(pid, SIGKILL) } }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationReason == .uncaughtSignal {
-            report.row("pgbench: did not finish \(perClient) transactions per client within \(Int(limit)) s; stopped", .nan, unit: "", limit: nil)
+        let bench = Pgbench(location: servers.session.location, clients: Self.connections, transactionsPerClient: 400)
+        guard let result = try bench.run(script: Self.insert(body, rows: 1) + ";\n", rowsPerTransaction: 1) else {
+            report.row("pgbench: did not finish 400 transactions per client within 120 s; stopped", .nan, unit: "", limit: nil)
             return
         }
-        guard process.terminationStatus == 0,
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let tps = Double(line.dropFirst(6).prefix { $0 == "." || $0.isNumber }),
-              let txLine = text.split(separator: "\n").first(where: { $0.contains("number of transactions actually processed") }),
-              let transactions = Double(txLine.split(separator: ":").last?.trimmingCharacters(in: .whitespaces).split(separator: "/").first ?? "")
-        else { throw BenchError("pgbench failed:\n\(text.suffix(2000))") }
-        let cpu = CPU.sample(loupe: getpid()).perThousand(since: cpu0, items: Int(transactions))
-        let wal = try WAL.position(servers.session.location) - wal0
-        report.row("pgbench: the same row, one INSERT per transaction, \(Self.connections) connections", tps, unit: "rows/s", limit: nil)
-        report.row("pgbench: CPU s per 1,000 rows, PostgreSQL / pgbench", cpu.postgres,
-                   unit: String(format: "/ %.2f", (Wrk.childrenCPU() - client0) / max(1, transactions) * 1000), limit: nil)
-        report.row("pgbench: WAL bytes per row", wal / max(1, transactions), unit: "B", limit: nil)
+        report.row("pgbench: the same row, one INSERT per transaction, \(Self.connections) connections", result.tps, unit: "rows/s", limit: nil)
+        report.row("pgbench: CPU s per 1,000 rows, PostgreSQL / pgbench", result.postgresCPU,
+                   unit: String(format: "/ %.2f", result.clientCPU), limit: nil)
+        report.row("pgbench: WAL bytes per row", result.walBytes, unit: "B", limit: nil)
+    }
+
+    /// An INSERT of `rows` copies of the body's item as a pending row, each with its own literals (as a client sends them).
+    static func insert(_ body: String, rows: Int) -> String {
+        let json = (try? JSONParser.parse(body)) ?? .null
+        let output = Pgbench.literal(JSONWriter.string(json["output"] ?? .null))
+        let input = Pgbench.literal(JSONWriter.string(json["input"] ?? .null))
+        let row = "(gen_random_uuid(), '\(OverloadScenarios.task)', 'pending', \(input), \(output), 0.83, '[]', 'waiting', now(), now())"
+        return "INSERT INTO items (id, task, status, input, output, confidence, reasons, queue_state, created_at, updated_at) VALUES\n"
+            + Array(repeating: row, count: rows).joined(separator: ",\n")
     }
 }

@@ -9,23 +9,28 @@ extension RawBaseline {
     /// output intake's realistic body has, and the history intake and review write (received, routed; claimed and
     /// decided for people's decisions).
     /// `parallel` statements run at once (PostgreSQL spends a core on each; one alone leaves the second core idle).
-    public func grow(task: String, count: Int, chunk: Int = 5_000, parallel: Int = 2) async throws {
+    public func grow(task: String, count: Int, chunk: Int = 5_000, parallel: Int = 2,
+                     progress: (@Sendable (String) -> Void)? = nil) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<parallel {
                 let share = count / parallel + (lane < count % parallel ? 1 : 0)
-                group.addTask { try await self.grow(task: task, count: share, chunk: chunk) }
+                group.addTask { try await self.grow(task: task, count: share, chunk: chunk, progress: progress) }
             }
             try await group.waitForAll()
         }
     }
 
-    func grow(task: String, count: Int, chunk: Int) async throws {
+    func grow(task: String, count: Int, chunk: Int, progress: (@Sendable (String) -> Void)?) async throws {
         var remaining = count
         while remaining > 0 {
             let n = min(chunk, remaining)
             try await client.query("""
                 WITH made AS (
-                    SELECT gen_random_uuid() AS id, g, random() AS r, now() - make_interval(secs => 30 * 86400 * random()) AS at,
+                    -- Ids in insertion order, as UUIDv7 from intake are (random v4 ids scatter id order over the heap, and
+                    -- every read by id, an export's pages first, pays for it); arrival times spread over 30 days.
+                    SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || '7'
+                            || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid AS id,
+                           g, random() AS r, now() - make_interval(secs => 30 * 86400 * random()) AS at,
                            (SELECT string_agg(md5(g::text || '-' || k || '-' || random()), ' ') FROM generate_series(1, 30) k) AS text
                     FROM generate_series(1, \(n)) g
                 ), inserted AS (
@@ -54,6 +59,7 @@ extension RawBaseline {
                                                ELSE ARRAY['received', 'routed'] END) AS e(event)
                 """, logger: logger)
             remaining -= n
+            if (count - remaining) % 500_000 < chunk { progress?("grown \(count - remaining) of \(count) on this connection") }
         }
     }
 

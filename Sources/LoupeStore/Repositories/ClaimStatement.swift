@@ -77,6 +77,12 @@ struct ClaimStatement<Filter: ClaimTaskFilter>: PostgresPreparedStatement {
         """
     }
 
+    /// Declared, not inferred: PostgresNIO sends a nil without a type, and a statement first prepared with no lease
+    /// length would take `$4` for int4 and misread a later int8.
+    static var bindingDataTypes: [PostgresDataType] {
+        [.text, .textArray, .timestamptz, .int8] + (Filter.namesTask ? [.text] : [])
+    }
+
     let actor: String
     let scope: [String]?
     let now: Date

@@ -53,6 +53,10 @@ struct DecisionStatement: PostgresPreparedStatement {
         SELECT * FROM decided
         """
 
+    /// Declared, not inferred: PostgresNIO sends a nil without a type, and a statement first prepared with a NULL
+    /// correction would take `$3` for jsonb and refuse the text of a later one.
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .text, .timestamptz, .text, .uuid, .text, .uuid]
+
     let id: UUID
     let actor: String
     let decision: HumanDecision

@@ -88,6 +88,7 @@ struct GoldCheckStatement: PostgresPreparedStatement {
         SELECT EXISTS (SELECT 1 FROM tasks t WHERE t.gold_rate > $1
                        AND EXISTS (SELECT 1 FROM gold_items g WHERE g.task = t.name AND g.retired_at IS NULL))
         """
+    static let bindingDataTypes: [PostgresDataType] = [.float8]
     let roll: Double
 
     func makeBindings() throws -> PostgresBindings {
