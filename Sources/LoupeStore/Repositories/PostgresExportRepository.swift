@@ -10,25 +10,32 @@ import PostgresNIO
 /// columns per row in Swift held exports to about a quarter of `COPY TO` (loupe-bench, 1M rows).
 ///
 /// Pages, not one long statement: PostgresNIO's row stream buffers up to 16k rows ahead of its reader, so a
-/// stalled client held ~14 MiB and a pooled connection each (issue 11). A page is fetched only after the
-/// previous one was handed to the socket, and the connection goes back to the pool in between, so a
-/// stalled reader holds at most two pages and no connection.
+/// stalled client held ~14 MiB and a pooled connection each (issue 11). A page is fetched while the one before
+/// it is handed to the socket, never further ahead, and the connection goes back to the pool after each page,
+/// so a stalled reader holds at most a few pages and no connection.
 public struct PostgresExportRepository: ExportRepository {
     let client: ReadPool
     let logger: Logger
 
     public func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageBytes: Int,
                        page: (_ lines: [UInt8], _ rows: Int) async throws -> Void) async throws {
-        var after: UUID?
         var limit = 256
+        var current = try await fetch(filter, format: format, instructions: instructions, after: nil, limit: limit)
         while true {
-            let (lines, rows, last) = try await fetch(filter, format: format, instructions: instructions, after: after, limit: limit)
-            if rows > 0 { try await page(lines, rows) }
-            guard rows == limit, let last else { return }
-            after = last
+            let (lines, rows, last) = current
+            guard rows == limit, let last else {
+                if rows > 0 { try await page(lines, rows) }
+                return
+            }
             // Aim each page at `pageBytes` whatever the row size: rows of 200 bytes and of 200 KB both stay bounded.
-            let perRow = max(1, lines.count / rows)
-            limit = min(4096, max(1, pageBytes / perRow))
+            let next = min(4096, max(1, pageBytes / max(1, lines.count / rows)))
+            // The next page is read while this one goes to the socket (one page ahead, not more: a stalled reader
+            // holds two pages and, once the read is done, no connection). One after the other, each page's round
+            // trip and each write waited for the other: 0.31–0.38 × COPY.
+            async let ahead = fetch(filter, format: format, instructions: instructions, after: last, limit: next)
+            try await page(lines, rows)
+            current = try await ahead
+            limit = next
         }
     }
 
