@@ -46,7 +46,10 @@ public struct PostgresExportRepository: ExportRepository {
                 SELECT id, \(unescaped: ExportLines.expression(format)) AS line
                 FROM items, (SELECT \(ExportLines.chatPrefix(instructions))::text AS prefix) AS chat
                 WHERE task = \(filter.task) AND (\(after)::uuid IS NULL OR id > \(after))
-                  AND decision_action IS NOT NULL AND erased_at IS NULL AND gold_id IS NULL
+                  AND decision_action IS NOT NULL AND erased_at IS NULL
+                  -- Gold copies never leave: an anti-join, as in item lists (`gold_id IS NULL` looks rare to the
+                  -- planner before statistics exist, and it would sort the whole task for every page).
+                  AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)
                   AND (\(filter.includeAuto) OR decided_by <> 'auto')
                   AND (\(filter.action?.rawValue)::text IS NULL OR decision_action = \(filter.action?.rawValue))
                   AND (\(filter.since)::timestamptz IS NULL OR decided_at >= \(filter.since))
