@@ -21,19 +21,9 @@ extension UserLoadScenarios {
 
         let batchBody = #"{"items":["# + Array(repeating: body, count: Self.batchItems).joined(separator: ",") + "]}"
         let wrk = Wrk(url: "http://127.0.0.1:\(servers.loupe.port)", key: key, body: batchBody, path: "/v1/items/batch")
-        _ = try wrk.run(connections: Self.batchConnections, seconds: 2, pauseMs: 0)  // warm-up
-        let wal0 = try WAL.position(servers.session.location)
-        let cpu0 = CPU.sample(loupe: servers.loupe.process.processIdentifier)
-        let result = try wrk.run(connections: Self.batchConnections, seconds: seconds, pauseMs: 0)
-        let items = result.ok * Self.batchItems
-        let cpu = CPU.sample(loupe: servers.loupe.process.processIdentifier).perThousand(since: cpu0, items: items)
-        let wal = try WAL.position(servers.session.location) - wal0
+        let run = try measure(wrk, connections: Self.batchConnections, server: servers.loupe, itemsPerRequest: Self.batchItems)
         let label = "Loupe POST /v1/items/batch, 1000 pending items per request, wrk \(Self.batchConnections) connections"
-        report.row(label, Double(items) / result.seconds, unit: "items/s", limit: rawRate, target: "≥ 0.8 × raw batch")
-        report.row("\(label): request p50 / p99", result.percentile(0.5), unit: String(format: "/ %.1f ms", result.percentile(0.99)), limit: nil)
-        report.row("\(label): CPU s per 1,000 items, server / PostgreSQL / wrk", cpu.loupe,
-                   unit: String(format: "/ %.2f / %.2f", cpu.postgres, result.clientCPU / Double(max(1, items)) * 1000), limit: nil)
-        report.row("\(label): WAL bytes per item", wal / Double(max(1, items)), unit: "B", limit: nil)
-        if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
+        report.row(label, Double(run.items) / run.result.seconds, unit: "items/s", limit: rawRate, target: "≥ 0.8 × raw batch")
+        run.report(label, latency: "request p50 / p99", into: report)
     }
 }

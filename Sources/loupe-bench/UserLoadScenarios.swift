@@ -30,26 +30,28 @@ struct UserLoadScenarios {
         ]
         var floorRate: Double?
         for (name, wrk, server) in runs {
-            _ = try wrk.run(connections: Self.connections, seconds: 2, pauseMs: 0)  // warm-up
-            // The WAL position is read outside the CPU window: psql's own backend is not charged to the run.
-            let wal0 = try WAL.position(servers.session.location)
-            let cpu0 = CPU.sample(loupe: server.process.processIdentifier)
-            let result = try wrk.run(connections: Self.connections, seconds: seconds, pauseMs: 0)
-            let cpu = CPU.sample(loupe: server.process.processIdentifier).perThousand(since: cpu0, items: result.ok)
-            let wal = try WAL.position(servers.session.location) - wal0
-            let rate = Double(result.ok) / result.seconds
+            let run = try measure(wrk, connections: Self.connections, server: server)
+            let rate = Double(run.items) / run.result.seconds
             if floorRate == nil { floorRate = rate }
             let label = "\(name), wrk \(Self.connections) connections"
             report.row(label, rate, unit: "req/s", limit: name.hasPrefix("floor") ? nil : floorRate,
                        target: name.hasPrefix("floor") ? "" : "≥ 0.6 × floor (pending)")
-            report.row("\(label): p50 / p99", result.percentile(0.5), unit: String(format: "/ %.1f ms", result.percentile(0.99)), limit: nil)
-            report.row("\(label): CPU s per 1,000 items, server / PostgreSQL / wrk", cpu.loupe,
-                       unit: String(format: "/ %.2f / %.2f", cpu.postgres, result.clientCPU / Double(max(1, result.ok)) * 1000), limit: nil)
-            report.row("\(label): WAL bytes per item", wal / Double(max(1, result.ok)), unit: "B", limit: nil)
-            if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
+            run.report(label, latency: "p50 / p99", into: report)
         }
         try pgbench(into: report, body: pending)
         try batch(into: report, key: key, body: pending)
+    }
+
+    /// One `wrk` run after a 2 s warm-up, with the server's and PostgreSQL's CPU and the WAL it wrote. The WAL position is
+    /// read outside the CPU window: psql's own backend is not charged to the run.
+    func measure(_ wrk: Wrk, connections: Int, server: ChildServer, itemsPerRequest: Int = 1) throws -> MeasuredLoad {
+        _ = try wrk.run(connections: connections, seconds: 2, pauseMs: 0)
+        let wal0 = try WAL.position(servers.session.location)
+        let cpu0 = CPU.sample(loupe: server.process.processIdentifier)
+        let result = try wrk.run(connections: connections, seconds: seconds, pauseMs: 0)
+        let items = result.ok * itemsPerRequest
+        let cpu = CPU.sample(loupe: server.process.processIdentifier).perThousand(since: cpu0, items: items)
+        return MeasuredLoad(result: result, items: items, cpu: cpu, wal: try WAL.position(servers.session.location) - wal0)
     }
 
     /// The same row inserted by `pgbench` (one INSERT per transaction, the same connections), PostgreSQL's own ceiling.
@@ -73,5 +75,22 @@ struct UserLoadScenarios {
         let row = "(gen_random_uuid(), '\(OverloadScenarios.task)', 'pending', \(input), \(output), 0.83, '[]', 'waiting', now(), now())"
         return "INSERT INTO items (id, task, status, input, output, confidence, reasons, queue_state, created_at, updated_at) VALUES\n"
             + Array(repeating: row, count: rows).joined(separator: ",\n")
+    }
+}
+
+/// What one measured `wrk` run did, per item (a batch request carries many).
+struct MeasuredLoad {
+    let result: Wrk.Result
+    let items: Int
+    let cpu: (loupe: Double, postgres: Double)
+    let wal: Double
+
+    /// The rows every intake run reports besides its rate: latency, CPU per 1,000 items, WAL per item, refusals.
+    func report(_ label: String, latency: String, into report: Report) {
+        report.row("\(label): \(latency)", result.percentile(0.5), unit: String(format: "/ %.1f ms", result.percentile(0.99)), limit: nil)
+        report.row("\(label): CPU s per 1,000 items, server / PostgreSQL / wrk", cpu.loupe,
+                   unit: String(format: "/ %.2f / %.2f", cpu.postgres, result.clientCPU / Double(max(1, items)) * 1000), limit: nil)
+        report.row("\(label): WAL bytes per item", wal / Double(max(1, items)), unit: "B", limit: nil)
+        if result.ok < result.total { report.row("\(label): answers other than 2xx", Double(result.total - result.ok), unit: "", limit: nil) }
     }
 }
