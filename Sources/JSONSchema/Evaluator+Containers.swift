@@ -5,6 +5,7 @@ extension Evaluator {
         guard case .object(let inst) = ctx.instance else { return Outcome(valid: true, annotations: .init()) }
         var valid = true
         var seen = Set<String>()
+        let track = schema.tracksAnnotations
         let properties = ctx.object["properties"]?.objectValue
         let patterns = ctx.object["patternProperties"]?.objectValue
         for (name, value) in inst {
@@ -13,14 +14,14 @@ extension Evaluator {
             if let sub = properties?[name] {
                 matched = true
                 if child(sub, value, ctx, schemaPath: ctx.sub("properties", name), instancePath: path).valid {
-                    seen.insert(name)
+                    if track { seen.insert(name) }
                 } else { valid = false }
             }
             if let patterns {
                 for (pattern, sub) in patterns where schema.regexes.matches(pattern, name) == true {
                     matched = true
                     if child(sub, value, ctx, schemaPath: ctx.sub("patternProperties", pattern), instancePath: path).valid {
-                        seen.insert(name)
+                        if track { seen.insert(name) }
                     } else { valid = false }
                 }
             }
@@ -29,7 +30,7 @@ extension Evaluator {
                     valid = false
                     fail(ctx.collect, path, ctx.schemaPath, "additionalProperties", "property '\(name)' is not allowed")
                 } else if child(sub, value, ctx, schemaPath: ctx.sub("additionalProperties"), instancePath: path).valid {
-                    seen.insert(name)
+                    if track { seen.insert(name) }
                 } else { valid = false }
             }
             if let sub = ctx.object["propertyNames"] {
@@ -52,7 +53,7 @@ extension Evaluator {
             for i in 0..<prefixCount {
                 if !child(prefix[i], items[i], ctx, schemaPath: ctx.sub("prefixItems", i),
                           instancePath: ctx.at(i)).valid { valid = false }
-                annotations.items.insert(i)
+                if schema.tracksAnnotations { annotations.items.insert(i) }
             }
         }
         if let sub = ctx.object["items"] {
@@ -70,7 +71,7 @@ extension Evaluator {
             for (i, item) in items.enumerated()
             where child(sub, item, ctx, schemaPath: ctx.sub("contains"), instancePath: ctx.at(i), collect: false).valid {
                 matches += 1
-                annotations.items.insert(i)
+                if schema.tracksAnnotations { annotations.items.insert(i) }
             }
             let minimum = ctx.object["minContains"]?.doubleValue ?? 1
             if Double(matches) < minimum {

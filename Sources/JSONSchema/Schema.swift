@@ -21,6 +21,9 @@ public struct Schema: Sendable {
     let options: Options
     let regexes: RegexCache
     let rootBase: String
+    /// Whether any subschema uses `unevaluatedProperties`/`unevaluatedItems`, the only readers of annotations. Without
+    /// them, recording which members passed (a set insert per property) was wasted work on every intake.
+    let tracksAnnotations: Bool
 
     public init(_ root: JSONValue, options: Options = .init()) {
         self.root = root
@@ -29,6 +32,16 @@ public struct Schema: Sendable {
         self.rootBase = base
         self.registry = SchemaRegistry(root: root, base: base)
         self.regexes = RegexCache(patterns: registry.patterns)
+        self.tracksAnnotations = Self.mentions(["unevaluatedProperties", "unevaluatedItems"], in: root)
+    }
+
+    /// Whether any object in `value` has one of `keys` (a property that happens to be so named counts too; harmless).
+    static func mentions(_ keys: Set<String>, in value: JSONValue) -> Bool {
+        switch value {
+        case .object(let o): o.contains { keys.contains($0.key) || mentions(keys, in: $0.value) }
+        case .array(let a): a.contains { mentions(keys, in: $0) }
+        default: false
+        }
     }
 
     /// All failures of `instance` against this schema; empty when valid.

@@ -8,6 +8,18 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"b":1,"a":[true,null,12345678901234567890123,-0.5e10],"s":"x\"\né"}"#)
     }
 
+    /// The writer copies plain runs in bulk: escapes at the start, the end, side by side and between long runs.
+    @Test func writerEscapesEveryControlCharacterAndKeepsRuns() throws {
+        let controls = String((1..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })
+        for s in ["", "plain", "\"", "\\", "\"start", "end\\", "a\"\"b\\\\c", "ümlaut\n→ 😀\t", controls,
+                  String(repeating: "x", count: 3000) + "\r" + String(repeating: "y", count: 3000)] {
+            let written = JSONWriter.string(.string(s))
+            #expect(try JSONParser.parse(written, options: .init(rejectNul: false)) == .string(s))
+            #expect(!written.utf8.dropFirst().dropLast().contains { $0 < 0x20 })
+        }
+        #expect(JSONWriter.string(.string("a\u{01}\u{1f}\"b")) == #""a\u0001\u001f\"b""#)
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"\\x\"", "\"\\ud800\"", "[1] 2", "\"a\u{01}\""])
     func rejectsMalformed(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
