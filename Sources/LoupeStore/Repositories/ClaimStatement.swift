@@ -2,11 +2,11 @@ import Foundation
 import LoupeDomain
 import PostgresNIO
 
-/// Which waiting items a claim may take. One prepared statement per kind rather than one with
+/// Which waiting item a claim takes. One prepared statement per kind rather than one with
 /// `($task IS NULL OR task = $task)` and a CASE on disputes, whose generic plan could not use the right index.
 protocol ClaimTaskFilter: Sendable {
-    /// The candidate's extra conditions; `$5` is the task when `namesTask`.
-    static var clause: String { get }
+    /// The `candidate` CTE's body: one waiting item's `id`, locked `FOR UPDATE SKIP LOCKED`; `$5` is the task when `namesTask`.
+    static var candidate: String { get }
     static var namesTask: Bool { get }
 }
 
@@ -15,21 +15,58 @@ private let undisputedUnreviewed = """
     AND status <> 'disputed' AND NOT EXISTS (SELECT 1 FROM item_reviews r WHERE r.item_id = items.id AND r.reviewer = $1)
     """
 
-/// Claims from every task the caller may review.
+/// A gold item's copy belongs to the one reviewer it was served to. Not `gold_id IS NULL`: before statistics exist the
+/// planner takes IS NULL to keep 0.5% of rows, and sorted the whole queue (870 ms at 100k waiting) instead of walking
+/// the queue index (1.5 ms).
+private let notGoldCopy = "AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)"
+
+/// Tasks (`t`) the caller may claim from now: in the key's scope, below their lease cap for the caller, and (for a
+/// task with a `reviewers` pool) naming the caller directly (email, key:ID) or through a group of theirs.
+private let openTasks = """
+    ($2::text[] IS NULL OR t.name = ANY ($2::text[])) AND t.name NOT IN (SELECT task FROM full_tasks)
+    AND loupe_may_review(t.reviewers, $1)
+    """
+
+/// The first waiting item in queue order among `tasks t`, filtered by `where` and `clause`: walks the global queue index.
+private func walkQueue(where clause: String) -> String {
+    """
+    SELECT id FROM items
+    WHERE queue_state = 'waiting' \(clause) \(notGoldCopy)
+      AND task IN (SELECT t.name FROM tasks t WHERE \(openTasks))
+    ORDER BY priority DESC, audit, id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+    """
+}
+
+/// Claims from every task the caller may review: each open task's head through `items_queue_task`, then the first of
+/// those heads. Walking the global queue instead meant stepping over every waiting item of a task the caller could not
+/// take (at its lease cap): 32 reviewers claiming and deciding managed 28.6 items/s, p99 2.9 s, beside 150k such items.
 enum AnyTaskClaim: ClaimTaskFilter {
-    static let clause = undisputedUnreviewed
+    static let candidate = """
+        SELECT head.id FROM tasks t CROSS JOIN LATERAL (
+            SELECT id, priority, audit FROM items
+            WHERE queue_state = 'waiting' AND task = t.name \(undisputedUnreviewed) \(notGoldCopy)
+            ORDER BY priority DESC, audit, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        ) head
+        WHERE \(openTasks)
+        ORDER BY head.priority DESC, head.audit, head.id
+        LIMIT 1
+        """
     static let namesTask = false
 }
 
 /// Claims from one task.
 enum OneTaskClaim: ClaimTaskFilter {
-    static let clause = "AND task = $5 " + undisputedUnreviewed
+    static let candidate = walkQueue(where: "AND task = $5 " + undisputedUnreviewed)
     static let namesTask = true
 }
 
 /// A lead's claim of a disputed item, from one task or any (rare: one statement serves both).
 enum DisputedClaim: ClaimTaskFilter {
-    static let clause = "AND status = 'disputed' AND ($5::text IS NULL OR task = $5)"
+    static let candidate = walkQueue(where: "AND status = 'disputed' AND ($5::text IS NULL OR task = $5)")
     static let namesTask = true
 }
 
@@ -47,20 +84,7 @@ struct ClaimStatement<Filter: ClaimTaskFilter>: PostgresPreparedStatement {
             WHERE l.queue_state = 'leased' AND l.lease_holder = $1
             GROUP BY l.task, t.max_leases HAVING count(*) >= t.max_leases
         ), candidate AS (
-            SELECT id FROM items
-            WHERE queue_state = 'waiting' \(Filter.clause)
-              AND ($2::text[] IS NULL OR task = ANY ($2::text[]))
-              AND task NOT IN (SELECT task FROM full_tasks)
-              -- Reviewer pools: a task with a `reviewers` list is claimed only by those it names, directly (email,
-              -- key:ID) or through a group of theirs.
-              AND task IN (SELECT t.name FROM tasks t WHERE loupe_may_review(t.reviewers, $1))
-              -- A gold item's copy belongs to the one reviewer it was served to. Not `gold_id IS NULL`: before
-              -- statistics exist the planner takes IS NULL to keep 0.5% of rows, and sorted the whole queue (870 ms at
-              -- 100k waiting) instead of walking the queue index (1.5 ms).
-              AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = items.id)
-            ORDER BY priority DESC, audit, id
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
+            \(Filter.candidate)
         ), claimed AS (
             UPDATE items i SET queue_state = 'leased', lease_holder = $1,
                    lease_expires_at = $3::timestamptz + make_interval(secs => least(t.lease_seconds, coalesce($4::int, t.lease_seconds))),
