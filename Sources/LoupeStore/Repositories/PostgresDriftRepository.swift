@@ -6,7 +6,8 @@ import PostgresNIO
 
 /// Drift checks: the audits of each alerting task's window, and the `task_drift` row whose `drifting` flag
 /// emits `task.drift` when it flips to true. Every server checks; the flip re-checks the flag on the locked row,
-/// so when two servers see the same crossing only one of them writes the event.
+/// so when two servers see the same crossing only one of them writes the event, and a reading older than the one
+/// recorded is dropped, so a slow server's stale reading cannot flip the flag back for the next check to raise again.
 public struct PostgresDriftRepository: DriftRepository {
     let client: GatedPool
     let logger: Logger
@@ -42,6 +43,7 @@ public struct PostgresDriftRepository: DriftRepository {
             VALUES (\(reading.task), \(now), \(reading.verdicts), \(estimate?.error), \(estimate?.low), \(estimate?.high))
             ON CONFLICT (task) DO UPDATE SET checked_at = EXCLUDED.checked_at, n = EXCLUDED.n, error = EXCLUDED.error,
                                             low = EXCLUDED.low, high = EXCLUDED.high
+            WHERE task_drift.checked_at <= EXCLUDED.checked_at
             """, logger: logger)
         let drifts = reading.drifts
         let details = DriftStatus(drifting: true, since: now, checkedAt: now, estimate: estimate).json(alert: reading.alert)
@@ -50,7 +52,7 @@ public struct PostgresDriftRepository: DriftRepository {
         let rows = try await client.query("""
             WITH flipped AS (
                 UPDATE task_drift SET drifting = \(drifts), changed_at = \(now)
-                WHERE task = \(reading.task) AND drifting <> \(drifts)
+                WHERE task = \(reading.task) AND drifting <> \(drifts) AND checked_at = \(now)
                 RETURNING task
             ), raised AS (
                 INSERT INTO events (event, task, item_id, actor, at, details)

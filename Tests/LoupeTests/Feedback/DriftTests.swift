@@ -60,6 +60,27 @@ import Testing
         }
     }
 
+    /// Two servers check the same task: one reads the window before the burst, the other after it and raises the
+    /// drift; the first one's stale reading, recorded late, must not flip the flag back (the next check would raise the
+    /// same crossing again: two `task.drift` events, seen in `DriftTwoServerTests` under a loaded machine).
+    @Test func aStaleReadingRecordedLateNeitherClearsTheDriftNorRaisesItTwice() async throws {
+        try await withLoupe { f in
+            try await f.defineTask("inv", ["output_schema": ["type": "object"], "audit_rate": 1, "threshold": 0.9,
+                                           "drift_alert": ["target_error": 0.1, "window_days": 7]])
+            let before = f.clock.now()
+            let stale = try await f.store.drift.readings(now: before)
+            f.clock.advance(1)
+            try await Self.audit(f, count: 5, wrong: 5)
+            #expect(try await Self.check(f) == ["inv": true])
+            #expect(try await f.store.drift.record(stale[0], now: before) == false)
+            #expect(try await f.call(.get, "/v1/tasks/inv/drift", as: .analyst).json["drifting"] == true, "a stale reading left it drifting")
+            f.clock.advance(1)
+            #expect(try await Self.check(f) == ["inv": false], "the same crossing is not raised again")
+            let events = try await Psql.run(url: f.databaseURL, "SELECT count(*) FROM events WHERE event = 'task.drift'")
+            #expect(events.1.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        }
+    }
+
     @Test func badDriftAlertsAreRefusedByName() async throws {
         try await withLoupe { f in
             for (bad, field) in [(JSONValue.int(3), "drift_alert"), (["target_error": 0, "window_days": 7], "drift_alert.target_error"),
