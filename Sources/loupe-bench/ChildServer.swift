@@ -51,6 +51,13 @@ final class ChildServer: Sendable {
     func stop() async {
         guard process.isRunning else { return }
         process.terminate()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        // A graceful stop finishes in-flight requests; one that has not ended in 15 s is killed, so the bench's own exit
+        // never waits on it (the 10-million soak's `loupe serve` once outlived its SIGTERM and held the bench open).
+        let deadline = ContinuousClock.now + .seconds(15)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard process.isRunning else { return }
+        FileHandle.standardError.write(Data("loupe-bench: pid \(process.processIdentifier) ignored SIGTERM for 15 s; killing it\n".utf8))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

@@ -42,10 +42,13 @@ struct SoakScenarios {
                 // Growth and churn at once: reviewers decide and intake adds while the table grows to the next step.
                 let grown = target - steps[index - 1]
                 Self.progress("growing to \(target) items with \(minutes / 3) minutes of churn")
-                async let growth: Void = servers.baseline.grow(task: Self.task, count: grown, progress: Self.progress)
+                async let growth: Void = servers.baseline.grow(task: Self.task, count: grown, waiting: false, progress: Self.progress)
+                async let dead = highestDeadRatio(during: churnSeconds)
                 let churned = try await churn(seconds: churnSeconds, ingest: ingest)
                 try await growth
                 report.row("soak, growing to \(target) items: decisions during the churn", Double(churned.decided), unit: "items", limit: nil)
+                report.row("soak, growing to \(target) items: items dead-tuple ratio, highest of samples every 15 s during the churn",
+                           try await dead, unit: "", limit: nil)
             }
             let clock = ContinuousClock(), started = clock.now
             try await servers.baseline.upkeep()
@@ -66,7 +69,7 @@ struct SoakScenarios {
             report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
                        target: "≥ at 0 / 1.5")
-            report.row("\(label): items dead-tuple ratio", figures.deadRatio, unit: "", limit: nil)
+            report.row("\(label): items dead-tuple ratio after the upkeep's VACUUM and the measurement", figures.deadRatio, unit: "", limit: nil)
             let millions = max(figures.rows, 1) / 1e6
             report.row("\(label): MiB per million items, items / item_events (with indexes and TOAST)", figures.itemsMiB / millions,
                        unit: String(format: "/ %.0f", figures.eventsMiB / millions), limit: nil)
@@ -94,6 +97,19 @@ struct SoakScenarios {
         }
         return (decided.operations, try await submitted.operations)
     }
+
+    /// The items table's dead-tuple ratio while reviewers churn (after the upkeep's VACUUM it says nothing about bloat).
+    func highestDeadRatio(during seconds: Double) async throws -> Double {
+        let clock = ContinuousClock(), end = clock.now + .seconds(seconds)
+        var highest = 0.0
+        while clock.now < end {
+            try await Task.sleep(for: .seconds(15))
+            highest = max(highest, try await servers.baseline.figure(Self.deadRatioSQL))
+        }
+        return highest
+    }
+
+    static let deadRatioSQL = "SELECT n_dead_tup::float8 / greatest(n_live_tup, 1) FROM pg_stat_user_tables WHERE relname = 'items'"
 
     func measure(ingest: String) async throws -> Figures {
         var f = Figures()
@@ -124,7 +140,7 @@ struct SoakScenarios {
         let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=\(Self.task)&format=jsonl", key: admin, limit: 200_000)
         f.exportRate = Double(export.lines) / export.seconds
         let b = servers.baseline
-        f.deadRatio = try await b.figure("SELECT n_dead_tup::float8 / greatest(n_live_tup, 1) FROM pg_stat_user_tables WHERE relname = 'items'")
+        f.deadRatio = try await b.figure(Self.deadRatioSQL)
         f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")
         f.eventsMiB = try await b.figure("SELECT (pg_total_relation_size('item_events') / 1048576.0)::float8")
         f.rows = try await b.figure("SELECT count(*)::float8 FROM items")

@@ -5,22 +5,23 @@ import PostgresNIO
 /// statements of a few thousand rows so the triggers, indexes and autovacuum see what they would see in production.
 extension RawBaseline {
     /// `count` items of `task`, created over the last 30 days: 80% auto-approved, 18% decided by a person (a third of
-    /// them corrected), 2% still waiting; a ~1 KB input of hex words (compressing about as well as prose), the nested
+    /// them corrected), the last 2% still waiting when `waiting` (else also decided by a person); a ~1 KB input of hex words (compressing about as well as prose), the nested
     /// output intake's realistic body has, and the history intake and review write (received, routed; claimed and
     /// decided for people's decisions).
     /// `parallel` statements run at once (PostgreSQL spends a core on each; one alone leaves the second core idle).
-    public func grow(task: String, count: Int, chunk: Int = 5_000, parallel: Int = 2,
+    public func grow(task: String, count: Int, waiting: Bool = true, chunk: Int = 5_000, parallel: Int = 2,
                      progress: (@Sendable (String) -> Void)? = nil) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<parallel {
                 let share = count / parallel + (lane < count % parallel ? 1 : 0)
-                group.addTask { try await self.grow(task: task, count: share, chunk: chunk, progress: progress) }
+                group.addTask { try await self.grow(task: task, count: share, waitingFrom: waiting ? 0.98 : 1, chunk: chunk, progress: progress) }
             }
             try await group.waitForAll()
         }
     }
 
-    func grow(task: String, count: Int, chunk: Int, progress: (@Sendable (String) -> Void)?) async throws {
+    /// Items whose random draw is at least `waitingFrom` are left waiting.
+    func grow(task: String, count: Int, waitingFrom: Double, chunk: Int, progress: (@Sendable (String) -> Void)?) async throws {
         var remaining = count
         while remaining > 0 {
             let n = min(chunk, remaining)
@@ -38,15 +39,15 @@ extension RawBaseline {
                                        decision_action, decided_by, decided_at, auto_approved_at, audit_rate, queue_state,
                                        created_at, updated_at)
                     SELECT m.id, \(task), 'soak-' || m.id,
-                           CASE WHEN m.r < 0.80 THEN 'approved' WHEN m.r < 0.86 THEN 'corrected' WHEN m.r < 0.98 THEN 'approved' ELSE 'pending' END,
+                           CASE WHEN m.r < 0.80 THEN 'approved' WHEN m.r < 0.86 THEN 'corrected' WHEN m.r < \(waitingFrom) THEN 'approved' ELSE 'pending' END,
                            false, jsonb_build_object('text', m.text), o.output, CASE WHEN m.r < 0.80 THEN 0.9 + m.r / 10 ELSE 0.5 + m.r / 3 END,
                            CASE WHEN m.r < 0.80 THEN '[]'::jsonb ELSE '[{"code": "below_threshold"}]'::jsonb END,
-                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < 0.98) THEN o.output
+                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < \(waitingFrom)) THEN o.output
                                 WHEN m.r < 0.86 THEN jsonb_set(o.output, '{total}', to_jsonb(m.g % 977)) END,
-                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < 0.98) THEN 'approve' WHEN m.r < 0.86 THEN 'correct' END,
-                           CASE WHEN m.r < 0.80 THEN 'auto' WHEN m.r < 0.98 THEN 'user:soak@example.com' END,
-                           CASE WHEN m.r < 0.98 THEN m.at END, CASE WHEN m.r < 0.80 THEN m.at END, CASE WHEN m.r < 0.80 THEN 0 END,
-                           CASE WHEN m.r < 0.80 THEN NULL WHEN m.r < 0.98 THEN 'done' ELSE 'waiting' END, m.at, m.at
+                           CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < \(waitingFrom)) THEN 'approve' WHEN m.r < 0.86 THEN 'correct' END,
+                           CASE WHEN m.r < 0.80 THEN 'auto' WHEN m.r < \(waitingFrom) THEN 'user:soak@example.com' END,
+                           CASE WHEN m.r < \(waitingFrom) THEN m.at END, CASE WHEN m.r < 0.80 THEN m.at END, CASE WHEN m.r < 0.80 THEN 0 END,
+                           CASE WHEN m.r < 0.80 THEN NULL WHEN m.r < \(waitingFrom) THEN 'done' ELSE 'waiting' END, m.at, m.at
                     FROM made m, LATERAL (SELECT jsonb_build_object('vendor', 'Vendor ' || (m.g % 997), 'total', m.g % 5000, 'currency', 'EUR',
                                                                     'lines', jsonb_build_array(jsonb_build_object('sku', 'A-' || (m.g % 89), 'qty', 1 + m.g % 7),
                                                                                                jsonb_build_object('sku', 'B-' || (m.g % 53), 'qty', 2))) AS output) o
