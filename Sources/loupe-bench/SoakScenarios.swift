@@ -47,8 +47,8 @@ struct SoakScenarios {
                 let churned = try await churn(seconds: churnSeconds, ingest: ingest)
                 try await growth
                 report.row("soak, growing to \(target) items: decisions during the churn", Double(churned.decided), unit: "items", limit: nil)
-                report.row("soak, growing to \(target) items: items dead-tuple ratio, highest of samples every 15 s during the churn",
-                           try await dead, unit: "", limit: nil)
+                report.row("soak, growing to \(target) items: items dead tuples, % of live, highest of samples every 15 s during the churn",
+                           try await dead * 100, unit: "%", limit: nil)
             }
             let clock = ContinuousClock(), started = clock.now
             try await servers.baseline.upkeep()
@@ -69,7 +69,8 @@ struct SoakScenarios {
             report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
                        target: "≥ at 0 / 1.5")
-            report.row("\(label): items dead-tuple ratio after the upkeep's VACUUM and the measurement", figures.deadRatio, unit: "", limit: nil)
+            report.row("\(label): items dead tuples, % of live, after the upkeep's VACUUM and the measurement", figures.deadRatio * 100,
+                       unit: "%", limit: nil)
             let millions = max(figures.rows, 1) / 1e6
             report.row("\(label): MiB per million items, items / item_events (with indexes and TOAST)", figures.itemsMiB / millions,
                        unit: String(format: "/ %.0f", figures.eventsMiB / millions), limit: nil)

@@ -26,23 +26,8 @@ public struct PostgresItemRepository: ItemRepository {
 
     public func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult] {
         guard !items.isEmpty else { return [] }
-        // Empty strings stand for NULL in the text arrays: intake rejects empty strings for these fields.
-        let s = items.map(\.submission)
-        let ids = items.map(\.id)
-        let statuses = items.map(\.routing.status.rawValue)
-        let reasons = items.map { JSONValue.array($0.routing.reasons.map(\.json)).sqlText }
-        let queued = items.map { $0.routing.status == .pending || $0.routing.audit ? "waiting" : "" }
         // One statement: the items, their 'received' and 'routed' history and their outbox rows commit together.
-        let statement = IntakeStatement(
-            now: now, actor: actor, ids: ids, tasks: s.map(\.task), externalIDs: s.map { $0.externalID ?? "" },
-            statuses: statuses, audits: items.map(\.routing.audit), queued: queued, priorities: s.map(\.priority),
-            inputs: s.map(\.input.sqlText), outputs: s.map(\.output.sqlText), confidences: s.map(\.confidence),
-            fieldConfidences: s.map { $0.fieldConfidence.map(Self.scores)?.sqlText ?? "" }, models: s.map { $0.model ?? "" },
-            promptVersions: s.map { $0.promptVersion ?? "" }, metadata: s.map { $0.metadata?.sqlText ?? "" }, reasons: reasons,
-            callbacks: s.map { $0.callbackURL ?? "" }, deadlines: items.map { $0.deadline?.seconds ?? 0 },
-            onDeadline: items.map { $0.deadline?.action.rawValue ?? "" },
-            embeddings: s.map { $0.embedding.map { Data($0.bytes).base64EncodedString() } ?? "" },
-            auditRates: items.map(\.routing.auditRate))
+        let statement = IntakeStatement(items, actor: actor, now: now)
         let rows = try await client.execute(statement, logger: logger)
         var inserted = Set<UUID>()
         for try await id in rows { inserted.insert(id) }
