@@ -64,15 +64,17 @@ public struct PostgresExampleRepository: ExampleRepository {
 
     func fetch(_ query: PostgresQuery) async throws -> [Example] {
         var result: [Example] = []
-        for try await row in try await client.query(query, logger: logger) {
-            let r = row.makeRandomAccess()
-            result.append(Example(
-                id: try r.value("id"), task: try r.value("task"), sourceItem: try r.value("source_item"), input: try r.json("input"),
-                inputText: try r.value("input_text"), output: try r.json("output"), kind: try r.value("kind"),
-                promptVersion: try r.value("prompt_version"), model: try r.value("model"), reviewer: try r.value("reviewer"),
-                enabled: try r.value("enabled"), createdAt: try r.value("created_at"), score: try r.value("score", as: Double?.self),
-                textCoverage: try r.value("text_coverage", as: Double?.self)))
-        }
+        for try await row in try await client.query(query, logger: logger) { result.append(try Self.decode(row)) }
         return result
+    }
+
+    static func decode(_ row: PostgresRow) throws -> Example {
+        let r = row.makeRandomAccess()
+        return Example(
+            id: try r.value("id"), task: try r.value("task"), sourceItem: try r.value("source_item"), input: try r.json("input"),
+            inputText: try r.value("input_text"), output: try r.json("output"), kind: try r.value("kind"),
+            promptVersion: try r.value("prompt_version"), model: try r.value("model"), reviewer: try r.value("reviewer"),
+            enabled: try r.value("enabled"), createdAt: try r.value("created_at"), score: try r.value("score", as: Double?.self),
+            textCoverage: try r.value("text_coverage", as: Double?.self))
     }
 }
