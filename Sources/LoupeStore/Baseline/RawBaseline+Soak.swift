@@ -5,9 +5,9 @@ import PostgresNIO
 /// statements of a few thousand rows so the triggers, indexes and autovacuum see what they would see in production.
 extension RawBaseline {
     /// `count` items of `task`, created over the last 30 days: 80% auto-approved, 18% decided by a person (a third of
-    /// them corrected), the last 2% still waiting when `waiting` (else also decided by a person); a ~1 KB input of hex words (compressing about as well as prose), the nested
-    /// output intake's realistic body has, and the history intake and review write (received, routed; claimed and
-    /// decided for people's decisions).
+    /// them corrected), the last 2% still waiting when `waiting` (else also decided by a person); a ~1 KB input of hex
+    /// words (compressing about as well as prose), the nested output intake's realistic body has, and the history
+    /// intake and review write (received, routed; claimed and decided for people's decisions).
     /// `parallel` statements run at once (PostgreSQL spends a core on each; one alone leaves the second core idle).
     public func grow(task: String, count: Int, waiting: Bool = true, chunk: Int = 5_000, parallel: Int = 2,
                      progress: (@Sendable (String) -> Void)? = nil) async throws {

@@ -27,7 +27,8 @@ private let openTasks = """
     AND loupe_may_review(t.reviewers, $1)
     """
 
-/// The first waiting item in queue order among `tasks t`, filtered by `where` and `clause`: walks the global queue index.
+/// The first waiting item in queue order among the open tasks that also meets `clause` (one named task: its
+/// `items_queue_task` entries; disputes: `items_disputed`).
 private func walkQueue(where clause: String) -> String {
     """
     SELECT id FROM items

@@ -78,14 +78,15 @@ public struct PostgresExportRepository: ExportRepository {
             if current.rows > 0 { try await page(current.lines, current.rows) }
             // A span that filled its cap (items decided after the plan) is read on, in order, before the next one.
             while current.rows == cap, let last = current.last {
-                if span.through == nil {
+                guard span.through != nil else {
+                    // The open last span: plan the rows after it (nothing else is being read).
                     planner.resume(after: last)
+                    try await readAhead()
                     break
                 }
                 current = try await fetch(query.lines(after: last, through: span.through, limit: cap))
                 if current.rows > 0 { try await page(current.lines, current.rows) }
             }
-            try await readAhead()
         }
     }
 
