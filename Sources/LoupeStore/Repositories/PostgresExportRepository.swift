@@ -27,12 +27,6 @@ public struct PostgresExportRepository: ExportRepository {
     /// Page ends found per planning statement.
     static let plannedAhead = 8
 
-    struct Page {
-        var lines: [UInt8] = []
-        var rows = 0
-        var last: UUID?
-    }
-
     /// Rows after `after` through `through` (to the end when nil).
     struct Span {
         let after: UUID
@@ -44,7 +38,7 @@ public struct PostgresExportRepository: ExportRepository {
         let query = ExportPageQuery(filter: filter, format: format, instructions: instructions)
         // The first page finds the row size; it assumes rows of 512 bytes (256 rows at the default 128 KiB).
         let firstLimit = max(1, min(256, pageBytes / 512))
-        let first = try await fetch(query.lines(after: ExportPageQuery.start, through: nil, limit: firstLimit))
+        let first = try await lines(query, after: ExportPageQuery.start, through: nil, limit: firstLimit)
         guard first.rows == firstLimit, let start = first.last else {
             if first.rows > 0 { try await page(first.lines, first.rows) }
             return
@@ -54,18 +48,20 @@ public struct PostgresExportRepository: ExportRepository {
         // A page holds what its span held when planned; items decided since then may add more, up to this many rows.
         let cap = perPage * 4
         var planner = SpanPlanner(cursor: start)
-        var reading: [(span: Span, task: Task<Page, Error>)] = []
+        var reading: [(span: Span, task: Task<ExportPage, Error>)] = []
         defer { for read in reading { read.task.cancel() } }
 
         func readAhead() async throws {
             while reading.count < Self.lanes {
                 if planner.spans.isEmpty, !planner.finished {
-                    let ends = try await ids(query.boundaries(after: planner.cursor, every: perPage, count: Self.plannedAhead))
+                    let cursor = planner.cursor
+                    let ends = try await client.withConnection { connection in
+                        try await query.boundaries(after: cursor, every: perPage, count: Self.plannedAhead, on: connection, logger: logger)
+                    }
                     planner.plan(ends, complete: ends.count == Self.plannedAhead)
                 }
                 guard let span = planner.next() else { return }
-                let statement = query.lines(after: span.after, through: span.through, limit: cap)
-                reading.append((span, Task { try await fetch(statement) }))
+                reading.append((span, Task { try await lines(query, after: span.after, through: span.through, limit: cap) }))
             }
         }
 
@@ -84,30 +80,15 @@ public struct PostgresExportRepository: ExportRepository {
                     try await readAhead()
                     break
                 }
-                current = try await fetch(query.lines(after: last, through: span.through, limit: cap))
+                current = try await lines(query, after: last, through: span.through, limit: cap)
                 if current.rows > 0 { try await page(current.lines, current.rows) }
             }
         }
     }
 
-    private func fetch(_ statement: PostgresQuery) async throws -> Page {
+    private func lines(_ query: ExportPageQuery, after: UUID, through: UUID?, limit: Int) async throws -> ExportPage {
         try await client.withConnection { connection in
-            var page = Page()
-            for try await row in try await connection.query(statement, logger: logger) {
-                let columns = row.makeRandomAccess()
-                if let bytes = columns[0].bytes { page.lines = Array(bytes.readableBytesView) }
-                page.rows = try columns[1].decode(Int.self)
-                page.last = try columns[2].decode(UUID?.self)
-            }
-            return page
-        }
-    }
-
-    private func ids(_ statement: PostgresQuery) async throws -> [UUID] {
-        try await client.withConnection { connection in
-            var found: [UUID] = []
-            for try await id in try await connection.query(statement, logger: logger).decode(UUID.self) { found.append(id) }
-            return found
+            try await query.lines(after: after, through: through, limit: limit, on: connection, logger: logger)
         }
     }
 }
