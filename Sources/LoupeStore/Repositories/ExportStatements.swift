@@ -9,34 +9,14 @@ struct ExportPage: Sendable {
     var last: UUID?
 }
 
-/// A format whose lines are one prepared statement (a type, so each format is prepared under its own name).
-protocol ExportLineFormat: Sendable {
-    static var format: ExportFormat { get }
-}
-
-enum JSONLLines: ExportLineFormat { static var format: ExportFormat { .jsonl } }
-enum CSVLines: ExportLineFormat { static var format: ExportFormat { .csv } }
-enum ChatLines: ExportLineFormat { static var format: ExportFormat { .chat } }
-
-/// One row: the lines of the rows after `$2` and through `$8` (to the end when null), at most `$9`, in id order; their
-/// count; the last one's id. One row per page, not one per line: row by row, PostgresNIO's stream cost the server
-/// 20 µs of CPU per line (16.1 CPU-s for a 789k-row export that took 23.6 s). The subquery's ORDER BY … LIMIT feeds
-/// the plain aggregates in that order (nothing above it could reorder them), and the lines are written there from
-/// its columns.
-struct ExportLinesStatement<Format: ExportLineFormat>: PostgresPreparedStatement {
+/// One row: the lines of the rows after `$3` and through `$8` (to the end when null), at most `$9`, in id order; their
+/// count; the last one's id (`loupe_export_page`, migration 0032, writes them). One row per page, not one per line:
+/// row by row, PostgresNIO's stream cost the server 20 µs of CPU per line (16.1 CPU-s for a 789k-row export that took
+/// 23.6 s).
+struct ExportLinesStatement: PostgresPreparedStatement {
     typealias Row = ExportPage
 
-    static var sql: String {
-        """
-        SELECT string_agg(\(ExportLines.line(Format.format)), ''), count(*)::int8, (array_agg(id))[count(*)]
-        FROM (
-            SELECT id, \(ExportLines.columns(Format.format))
-            \(ExportPageQuery.rows()) AND ($8::uuid IS NULL OR id <= $8)
-            ORDER BY id
-            LIMIT $9
-        ) AS page
-        """
-    }
+    static let sql = "SELECT page_lines, page_rows, page_last FROM loupe_export_page($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 
     static var bindingDataTypes: [PostgresDataType] { ExportPageQuery.filterTypes + [.uuid, .int8, .text] }
 
@@ -54,20 +34,11 @@ struct ExportLinesStatement<Format: ExportLineFormat>: PostgresPreparedStatement
     }
 }
 
-/// The ids of every `$8`-th row after `$2`, within the first `$9`: where the next pages end.
+/// The ids of every `$8`-th row after `$3`, within the first `$9` (`loupe_export_page_ends`): where the next pages end.
 struct ExportBoundariesStatement: PostgresPreparedStatement {
     typealias Row = UUID
 
-    static let sql = """
-        SELECT id FROM (
-            SELECT id, row_number() OVER (ORDER BY id) AS n
-            \(ExportPageQuery.rows())
-            ORDER BY id
-            LIMIT $9
-        ) AS ahead
-        WHERE n % $8 = 0
-        ORDER BY id
-        """
+    static let sql = "SELECT page_end FROM loupe_export_page_ends($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 
     static var bindingDataTypes: [PostgresDataType] { ExportPageQuery.filterTypes + [.int8, .int8] }
 
