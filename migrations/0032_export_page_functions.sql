@@ -1,8 +1,19 @@
 -- Export pages are read through these functions so that PostgreSQL plans their statements once per session. An export
 -- runs the page statement thousands of times; as a prepared statement it was still planned on every run (its generic
 -- plan, costed for an unknown LIMIT, never looked cheaper than a custom one), and planning took 12% of PostgreSQL's CPU
--- in a 1M-row export. Here plan_cache_mode is set for the function's statements only and restored on return. The
--- generic plan reads the task's rows in id order through an index, as each custom plan did.
+-- in a 1M-row export. Here plan_cache_mode is set for the function's statements only and restored on return.
+--
+-- A generic plan does not know the task, and its estimates for an unknown one vary with the statistics. Written
+-- plainly (`task = p_task AND id > p_after … ORDER BY id`), the plan took the primary key, filtering by task: a 20k-item
+-- task beside a 1M-item one walked the other's million rows for its first page (720 ms, `auto_explain`), and a span's
+-- upper bound (`p_through IS NULL OR id <= p_through`) was a filter, so each page read on to the end of the table.
+-- After an ANALYZE it read the task through items_task_created and sorted it (1.6 s per page); with row comparisons on
+-- (task, id) the scan did not stop at the upper bound (70 ms for 250 rows). So: the task is matched as `= ANY (ARRAY[…])`
+-- (an index condition that, unlike `=`, does not make the task a constant to the planner, so id order alone is not the
+-- order asked for), the ids bound the scan on both sides, rows are read in (task, id) order, which only items_task_id
+-- gives without a sort, and sorts (incremental too), merge joins, sequential, bitmap and parallel scans are off for
+-- these statements. What is left is the index walk that every custom plan chose. JIT is off too: a disabled node's
+-- cost is enormous, and compiling it took 246 ms per run.
 --
 -- The rows of a page: a task's decided items after `p_after` and through `p_through` (to the end when null), at most
 -- `p_limit`, with the export's filters. Gold copies never leave (an anti-join, as in item lists: `gold_id IS NULL`
@@ -26,7 +37,9 @@ $$;
 CREATE FUNCTION loupe_export_page(p_format text, p_task text, p_after uuid, p_include_auto boolean, p_action text,
                                   p_since timestamptz, p_until timestamptz, p_through uuid, p_limit bigint, p_chat_prefix text)
 RETURNS TABLE (page_lines text, page_rows bigint, page_last uuid)
-LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT
+SET plan_cache_mode = force_generic_plan SET enable_sort = off SET enable_incremental_sort = off SET enable_seqscan = off SET enable_bitmapscan = off SET enable_mergejoin = off
+SET max_parallel_workers_per_gather = 0 SET jit = off AS $$
 BEGIN
     RETURN QUERY
     SELECT string_agg(CASE p_format
@@ -65,9 +78,7 @@ BEGIN
                -- People who reviewed the item: its consensus reviews, else one for a human decision, none for an automatic one.
                (CASE WHEN i.review_count > 0 THEN i.review_count WHEN i.decided_by IN ('auto', 'deadline') THEN 0 ELSE 1 END)::text AS reviews
         FROM items i
-        -- The upper bound is one the index scan stops at: a generic plan keeps `p_through IS NULL OR id <= p_through` as
-        -- a filter, and each page read on to the end of the task.
-        WHERE i.task = p_task AND i.id > p_after AND i.id <= coalesce(p_through, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        WHERE i.task = ANY (ARRAY[p_task]) AND i.id > p_after AND i.id <= coalesce(p_through, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
           AND i.decision_action IS NOT NULL AND i.erased_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = i.id)
           AND (p_include_auto OR i.decided_by <> 'auto')
@@ -75,7 +86,7 @@ BEGIN
           AND (p_since IS NULL OR i.decided_at >= p_since)
           AND (p_until IS NULL OR i.decided_at < p_until)
           AND (p_format <> 'chat' OR i.final_output IS NOT NULL)
-        ORDER BY i.id
+        ORDER BY i.task, i.id
         LIMIT p_limit
     ) AS page;
 END
@@ -85,13 +96,15 @@ $$;
 CREATE FUNCTION loupe_export_page_ends(p_format text, p_task text, p_after uuid, p_include_auto boolean, p_action text,
                                        p_since timestamptz, p_until timestamptz, p_every bigint, p_within bigint)
 RETURNS TABLE (page_end uuid)
-LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT
+SET plan_cache_mode = force_generic_plan SET enable_sort = off SET enable_incremental_sort = off SET enable_seqscan = off SET enable_bitmapscan = off SET enable_mergejoin = off
+SET max_parallel_workers_per_gather = 0 SET jit = off AS $$
 BEGIN
     RETURN QUERY
     SELECT ahead.id FROM (
-        SELECT i.id, row_number() OVER (ORDER BY i.id) AS n
+        SELECT i.task, i.id, row_number() OVER (ORDER BY i.task, i.id) AS n
         FROM items i
-        WHERE i.task = p_task AND i.id > p_after
+        WHERE i.task = ANY (ARRAY[p_task]) AND i.id > p_after
           AND i.decision_action IS NOT NULL AND i.erased_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM gold_servings s WHERE s.item_id = i.id)
           AND (p_include_auto OR i.decided_by <> 'auto')
@@ -99,10 +112,10 @@ BEGIN
           AND (p_since IS NULL OR i.decided_at >= p_since)
           AND (p_until IS NULL OR i.decided_at < p_until)
           AND (p_format <> 'chat' OR i.final_output IS NOT NULL)
-        ORDER BY i.id
+        ORDER BY i.task, i.id
         LIMIT p_within
     ) AS ahead
     WHERE ahead.n % p_every = 0
-    ORDER BY ahead.id;
+    ORDER BY ahead.task, ahead.id;
 END
 $$;
