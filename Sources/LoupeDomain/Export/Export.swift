@@ -34,7 +34,7 @@ public struct ExportFilter: Sendable {
 /// Decided items, encoded by the store a page at a time.
 public protocol ExportRepository: Sendable {
     /// Calls `page` with the encoded lines of successive pages of about `pageBytes` (and their row count), in
-    /// item id order, each item at most once; at most one page is read ahead of the one `page` is given. Items decided
+    /// item id order, each item at most once; a few pages at most are read ahead of the one `page` is given. Items decided
     /// while an export runs are included when their id is after the page being read. Chat lines carry
     /// `instructions` as the system message.
     func stream(_ filter: ExportFilter, format: ExportFormat, instructions: String, pageBytes: Int,

@@ -14,12 +14,13 @@ import PostgresNIO
 /// them goes to the socket, never more, and each connection goes back to the pool after its page, so a stalled
 /// reader holds at most a few pages and no connection.
 ///
-/// Two at once because writing the lines is PostgreSQL's work (jsonb to text, to_char, concatenation), about 1 ms per
-/// 80-row page, and one page after another kept one backend busy while the other core idled: 31,500 rows/s, 0.39 ×
-/// `\copy` of the same rows (789k rows of 1.6 KB). A cheap statement first finds where the next pages end; then their
-/// lines are read on several connections side by side and written in order. Three, not two: with two, each backend
-/// idled half the time (`top` during a 1M-row export: 65% and 52% of a core, Loupe 45%), its page read and waiting
-/// behind the one being written; 1M small rows took 9.4–10.1 s with two and 7.1–8.6 s with three.
+/// Several at once because writing the lines is PostgreSQL's work (jsonb to text, to_char, concatenation), about
+/// 1 ms per 80-row page, and one page after another kept one backend busy while the other core idled (then:
+/// 31,500 rows/s, 0.39 × `\copy` of the same rows, 789k rows of 1.6 KB). A cheap statement first finds where the next
+/// pages end; then their lines are read on several connections side by side and written in order. Three, not two:
+/// with two, each backend idled half the time (`top` during a 1M-row export: 65% and 52% of a core, Loupe 45%), its
+/// page read and waiting behind the one being written; 1M small rows took 9.4–10.1 s with two and 7.1–8.6 s with three
+/// (same build otherwise).
 public struct PostgresExportRepository: ExportRepository {
     let client: ReadPool
     let logger: Logger
