@@ -57,10 +57,7 @@ public struct PostgresExportRepository: ExportRepository {
         func readAhead() async throws {
             while reading.count < Self.lanes {
                 if planner.spans.isEmpty, !planner.finished {
-                    let cursor = planner.cursor
-                    let ends = try await client.withConnection { connection in
-                        try await query.boundaries(after: cursor, every: perPage, count: Self.plannedAhead, on: connection, logger: logger)
-                    }
+                    let ends = try await pageEnds(query, after: planner.cursor, every: perPage)
                     planner.plan(ends, complete: ends.count == Self.plannedAhead)
                 }
                 guard let span = planner.next() else { return }
@@ -92,6 +89,12 @@ public struct PostgresExportRepository: ExportRepository {
     private func lines(_ query: ExportPageQuery, after: UUID, through: UUID?, limit: Int) async throws -> ExportPage {
         try await client.withConnection { connection in
             try await query.lines(after: after, through: through, limit: limit, on: connection, logger: logger)
+        }
+    }
+
+    private func pageEnds(_ query: ExportPageQuery, after: UUID, every: Int) async throws -> [UUID] {
+        try await client.withConnection { connection in
+            try await query.boundaries(after: after, every: every, count: Self.plannedAhead, on: connection, logger: logger)
         }
     }
 }

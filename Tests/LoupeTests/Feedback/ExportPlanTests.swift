@@ -24,21 +24,21 @@ import Testing
             let page = try await fetched("SELECT page_rows FROM loupe_export_page('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, NULL, 250, '')",
                                          url: f.databaseURL)
             #expect(page.rows == "20")
-            #expect(page.fetched <= 40, "a page of 20 rows fetched \(page.fetched) item rows")
+            #expect((0...40).contains(page.fetched), "a page of 20 rows fetched \(page.fetched) item rows")
             let ends = try await fetched("SELECT count(*) FROM loupe_export_page_ends('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, 5, 20)",
                                          url: f.databaseURL)
             #expect(ends.rows == "4")
-            #expect(ends.fetched <= 40, "planning 20 rows fetched \(ends.fetched) item rows")
+            #expect((0...40).contains(ends.fetched), "planning 20 rows fetched \(ends.fetched) item rows")
             // A span in the middle of the larger task (items 1,001–1,250) stops at its upper bound.
             let span = try await fetched("""
                 SELECT page_rows FROM loupe_export_page('jsonl', 'large', '01900000-0000-7000-8000-0000000003e8', false,
                     NULL, NULL, NULL, '01900000-0000-7000-8000-0000000004e2', 1000, '')
                 """, url: f.databaseURL)
             #expect(span.rows == "250")
-            #expect(span.fetched <= 300, "a span of 250 rows fetched \(span.fetched) item rows")
+            #expect((0...300).contains(span.fetched), "a span of 250 rows fetched \(span.fetched) item rows")
             // Index entries past the end are rejected before the heap, so count the index pages the scan touched:
             // 250 entries sit on one or two leaves; walking on to the task's end reads about ten more.
-            #expect(span.indexBlocks <= 6, "a span of 250 rows read \(span.indexBlocks) index pages")
+            #expect((0...6).contains(span.indexBlocks), "a span of 250 rows read \(span.indexBlocks) index pages")
         }
     }
 
