@@ -40,7 +40,7 @@ struct ExportPageQuery {
     /// Fewer than `count` means the rows ran out (the rest, under `every` rows, is one last page).
     func boundaries(after: UUID, every: Int, count: Int, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
         var b = bindings(after: after)
-        b.append(every); b.append(every * count)
+        b.append(every); b.append(Int32(count))
         var found: [UUID] = []
         for try await id in try await connection.execute(ExportBoundariesStatement(bindings: b), logger: logger) { found.append(id) }
         return found

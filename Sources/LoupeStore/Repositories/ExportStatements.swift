@@ -10,7 +10,7 @@ struct ExportPage: Sendable {
 }
 
 /// One row: the lines of the rows after `$3` and through `$8` (to the end when null), at most `$9`, in id order; their
-/// count; the last one's id (`loupe_export_page`, migration 0032, writes them). One row per page, not one per line:
+/// count; the last one's id (`loupe_export_page`, migrations 0032 and 0033, writes them). One row per page, not one per line:
 /// row by row, PostgresNIO's stream cost the server 20 µs of CPU per line (16.1 CPU-s for a 789k-row export that took
 /// 23.6 s).
 struct ExportLinesStatement: PostgresPreparedStatement {
@@ -34,13 +34,14 @@ struct ExportLinesStatement: PostgresPreparedStatement {
     }
 }
 
-/// The ids of every `$8`-th row after `$3`, within the first `$9` (`loupe_export_page_ends`): where the next pages end.
+/// The ids of the `$8`-th, `2 × $8`-th, … row after `$3`, at most `$9` of them (`loupe_export_page_ends`, migration
+/// 0033): where the next pages end.
 struct ExportBoundariesStatement: PostgresPreparedStatement {
     typealias Row = UUID
 
     static let sql = "SELECT page_end FROM loupe_export_page_ends($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 
-    static var bindingDataTypes: [PostgresDataType] { ExportPageQuery.filterTypes + [.int8, .int8] }
+    static var bindingDataTypes: [PostgresDataType] { ExportPageQuery.filterTypes + [.int8, .int4] }
 
     let bindings: PostgresBindings
 

@@ -3,7 +3,8 @@ import LoupeDomain
 import Testing
 
 /// Export pages are planned once per session (a generic plan, migration 0032); whatever the statistics say, a page of
-/// one task reads that task's rows only, and a span's page stops at the span's end.
+/// one task reads that task's rows only, and a span's page stops at the span's end. Page ends of people's decisions
+/// come from their own index (migration 0033).
 @Suite struct ExportPlanTests {
     @Test func aSmallTasksPagesDoNotWalkALargerTasksRows() async throws {
         try await withLoupe { f in
@@ -25,10 +26,19 @@ import Testing
                                          url: f.databaseURL)
             #expect(page.rows == "20")
             #expect((0...40).contains(page.fetched), "a page of 20 rows fetched \(page.fetched) item rows")
-            let ends = try await fetched("SELECT count(*) FROM loupe_export_page_ends('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, 5, 20)",
+            let ends = try await fetched("SELECT count(*) FROM loupe_export_page_ends('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, 5, 4)",
                                          url: f.databaseURL)
             #expect(ends.rows == "4")
             #expect((0...40).contains(ends.fetched), "planning 20 rows fetched \(ends.fetched) item rows")
+            // People's decisions are planned from their own index, whose entries are theirs alone (an index-only scan once
+            // VACUUM has marked the pages all-visible); auto_explain prints the plan of the statement inside the function.
+            let (explained, _, plan) = try await Psql.run(url: f.databaseURL, """
+                LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
+                SET auto_explain.log_level = notice; SET client_min_messages = notice;
+                SELECT count(*) FROM loupe_export_page_ends('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, 5, 4);
+                """)
+            #expect(explained == 0, "\(plan)")
+            #expect(plan.contains("Index Only Scan using items_export_people"), "page ends were planned as: \(plan)")
             // A span in the middle of the larger task (items 1,001–1,250) stops at its upper bound.
             let span = try await fetched("""
                 SELECT page_rows FROM loupe_export_page('jsonl', 'large', '01900000-0000-7000-8000-0000000003e8', false,
