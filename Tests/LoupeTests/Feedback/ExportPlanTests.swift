@@ -52,14 +52,38 @@ import Testing
         }
     }
 
+    /// An export of people's decisions reads them through their own index (migration 0034): on a task whose items are
+    /// mostly automatic, a page fetches the rows it writes, not every decision between them.
+    @Test func aPageOfPeoplesDecisionsSkipsAutomaticOnesInTheIndex() async throws {
+        try await withLoupe { f in
+            try await f.defineTask("mixed", ["output_schema": ["type": "object"]])
+            try await seed("mixed", count: 3000, idPrefix: "01920000", analyze: true, humanEvery: 150, url: f.databaseURL)
+            let start = "00000000-0000-0000-0000-000000000000"
+            let people = try await fetched("SELECT page_rows FROM loupe_export_page('jsonl', 'mixed', '\(start)', false, NULL, NULL, NULL, NULL, 250, '')",
+                                           url: f.databaseURL)
+            #expect(people.rows == "20")
+            #expect((0...40).contains(people.fetched), "a page of 20 people's decisions fetched \(people.fetched) item rows")
+            let all = try await fetched("SELECT page_rows FROM loupe_export_page('jsonl', 'mixed', '\(start)', true, NULL, NULL, NULL, NULL, 250, '')",
+                                        url: f.databaseURL)
+            #expect(all.rows == "250")
+            var exported = 0
+            try await f.store.export.stream(ExportFilter(task: "mixed"), format: .jsonl, instructions: "", pageBytes: 2048) { _, rows in
+                exported += rows
+            }
+            #expect(exported == 20)
+        }
+    }
+
     /// Decided items of `task` with ids `<idPrefix>-0000-7000-8000-<n>`, as intake's UUIDv7 would order them.
-    private func seed(_ task: String, count: Int, idPrefix: String, analyze: Bool, url: String) async throws {
+    /// Every `humanEvery`-th is a person's decision, the rest automatic.
+    private func seed(_ task: String, count: Int, idPrefix: String, analyze: Bool, humanEvery: Int = 1, url: String) async throws {
         let (status, _, error) = try await Psql.run(url: url, """
             INSERT INTO items (id, task, status, input, output, confidence, reasons, final_output, decision_action, decided_by,
                                decided_at, queue_state, created_at, updated_at)
             SELECT ('\(idPrefix)-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, '\(task)', 'corrected',
                    jsonb_build_object('text', 'Invoice ' || g), jsonb_build_object('total', g), 0.5, '[]',
-                   jsonb_build_object('total', g + 1), 'correct', 'user:lead@example.com', now(), 'done', now(), now()
+                   jsonb_build_object('total', g + 1), 'correct',
+                   CASE WHEN g % \(humanEvery) = 0 THEN 'user:lead@example.com' ELSE 'auto' END, now(), 'done', now(), now()
             FROM generate_series(1, \(count)) AS g;
             \(analyze ? "ANALYZE items;" : "")
             """)
