@@ -1,35 +1,34 @@
--- Export pages, cheaper to plan and to read (issue 17). In a 1M-row export PostgreSQL spent about 2 of its 11.5
--- CPU-seconds finding where pages end: `loupe_export_page_ends` (0032) read every row from the heap, probed
--- gold_servings for it and numbered it with a window function, all to keep one id in 250. And each page probed
--- gold_servings once per row too (`_bt_first` 8% of the backends' samples in `perf record -g`).
+-- Exports of people's decisions (the default) read them through an index of their own, and pages are cheaper to plan
+-- and to read (issue 17). In a 1M-row export PostgreSQL spent about 2 of its 11.5 CPU-seconds finding where pages end:
+-- `loupe_export_page_ends` (0032) read every row from the heap, probed gold_servings for it and numbered it with a
+-- window function, all to keep one id in 250. Each page probed gold_servings once per row too (`_bt_first` 8% of the
+-- backends' samples in `perf record -g`), and on a task whose items are mostly auto-approved (the soak's: 80%) a page
+-- walked five rows for each one it kept, fetching each from the heap to drop it.
 --
+-- * People's decisions of a task get an index of their own (ids in task order, predicates only). It costs one index
+--   entry per decision a person makes (that update moves the row anyway: items have no HOT updates) and nothing at
+--   intake (pending and auto-approved items are outside it).
+-- * Pages of people's decisions read through it. The partial index serves a statement only if its predicate is written
+--   into it (`decided_by <> 'auto'`, not `p_include_auto OR …`), and a UNION ALL gated on p_include_auto was planned as
+--   a sort over the primary key (its branches are not flattened under the gate). So the page function holds its
+--   statement twice, people's decisions and every decision, chosen per call; one text builds both, so they cannot
+--   drift apart. Otherwise the statement is 0032's, but for the next two points.
 -- * Gold copies are told by `items.gold_id` (set with their serving, never cleared), a column of the row already read,
 --   not by a probe of gold_servings. The anti-join was there for the planner's sake (`gold_id IS NULL` looked rare before
 --   statistics existed and sorted the task); inside these functions sorts are off and the plan is pinned (see 0032).
--- * People's decisions of a task get an index of their own (ids in task order, predicates only): page ends of an
---   export of people's decisions, the default, come from it by an index-only scan, never touching the heap. It costs
---   one index entry per decision a person makes (that update moves the row anyway: items have no HOT updates) and
---   nothing at intake (pending and auto-approved items are outside it).
--- * Page ends skip `p_every - 1` rows per step (OFFSET in the scan's Limit, no window function): 2.0 → 0.21 s for the
---   4,000 ends of 1M rows on the profiling cluster (psql `\timing`, same rows, vacuumed).
 -- * JSONL lines name the decider twice (`reviewer` and `decided_by`); its JSON text is computed once.
---
--- Page ends only shape the spans that pages read; each page applies every filter itself. So an export with
--- filters that need the row (action, time window, automatic decisions, chat's final output) finds its ends through
--- items_task_id and the heap, as before, and one of people's decisions through the new index.
+-- * Page ends of people's decisions come from their index by an index-only scan, never touching the heap, and skip
+--   `p_every - 1` rows per step (OFFSET in the scan's Limit, no window function): 2.0 → 0.21 s for the 4,000 ends of
+--   1M rows on the profiling cluster (psql `\timing`, same rows, vacuumed). Page ends only shape the spans that pages
+--   read; each page applies every filter itself. So an export with filters that need the row (action, time window,
+--   automatic decisions, chat's final output) finds its ends through items_task_id and the heap, as before.
 
 CREATE INDEX items_export_people ON items (task, id)
     WHERE decision_action IS NOT NULL AND erased_at IS NULL AND gold_id IS NULL AND decided_by <> 'auto';
 
--- 0032's page function with the gold test and the decider's JSON text as above; otherwise unchanged.
-CREATE OR REPLACE FUNCTION loupe_export_page(p_format text, p_task text, p_after uuid, p_include_auto boolean, p_action text,
-                                  p_since timestamptz, p_until timestamptz, p_through uuid, p_limit bigint, p_chat_prefix text)
-RETURNS TABLE (page_lines text, page_rows bigint, page_last uuid)
-LANGUAGE plpgsql STABLE SET search_path FROM CURRENT
-SET plan_cache_mode = force_generic_plan SET enable_sort = off SET enable_incremental_sort = off SET enable_seqscan = off SET enable_bitmapscan = off SET enable_mergejoin = off
-SET max_parallel_workers_per_gather = 0 SET jit = off AS $$
-BEGIN
-    RETURN QUERY
+DO $migration$
+DECLARE
+    page text := $page$
     SELECT string_agg(CASE p_format
                WHEN 'jsonl' THEN
                    '{"item_id":"' || page.id::text || '","task":"' || page.task
@@ -68,18 +67,35 @@ BEGIN
                (CASE WHEN i.review_count > 0 THEN i.review_count WHEN i.decided_by IN ('auto', 'deadline') THEN 0 ELSE 1 END)::text AS reviews
         FROM items i
         WHERE i.task = ANY (ARRAY[p_task]) AND i.id > p_after AND i.id <= coalesce(p_through, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
-          AND i.decision_action IS NOT NULL AND i.erased_at IS NULL
-          AND i.gold_id IS NULL
-          AND (p_include_auto OR i.decided_by <> 'auto')
+          AND i.decision_action IS NOT NULL AND i.erased_at IS NULL AND i.gold_id IS NULL
+          %s
           AND (p_action IS NULL OR i.decision_action = p_action)
           AND (p_since IS NULL OR i.decided_at >= p_since)
           AND (p_until IS NULL OR i.decided_at < p_until)
           AND (p_format <> 'chat' OR i.final_output IS NOT NULL)
         ORDER BY i.task, i.id
         LIMIT p_limit
-    ) AS page;
+    ) AS page
+$page$;
+BEGIN
+    EXECUTE format($function$
+CREATE OR REPLACE FUNCTION loupe_export_page(p_format text, p_task text, p_after uuid, p_include_auto boolean, p_action text,
+                                             p_since timestamptz, p_until timestamptz, p_through uuid, p_limit bigint, p_chat_prefix text)
+RETURNS TABLE (page_lines text, page_rows bigint, page_last uuid)
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT
+SET plan_cache_mode = force_generic_plan SET enable_sort = off SET enable_incremental_sort = off SET enable_seqscan = off SET enable_bitmapscan = off SET enable_mergejoin = off
+SET max_parallel_workers_per_gather = 0 SET jit = off AS $body$
+BEGIN
+    IF p_include_auto THEN
+        RETURN QUERY %s;
+    ELSE
+        RETURN QUERY %s;
+    END IF;
 END
-$$;
+$body$
+$function$, format(page, '-- every decision'), format(page, $$AND i.decided_by <> 'auto'$$));
+END
+$migration$;
 
 DROP FUNCTION loupe_export_page_ends(text, text, uuid, boolean, text, timestamptz, timestamptz, bigint, bigint);
 

@@ -10,7 +10,7 @@ struct ExportPage: Sendable {
 }
 
 /// One row: the lines of the rows after `$3` and through `$8` (to the end when null), at most `$9`, in id order; their
-/// count; the last one's id (`loupe_export_page`, migrations 0032–0034, writes them). One row per page, not one per line:
+/// count; the last one's id (`loupe_export_page`, migrations 0032 and 0033, writes them). One row per page, not one per line:
 /// row by row, PostgresNIO's stream cost the server 20 µs of CPU per line (16.1 CPU-s for a 789k-row export that took
 /// 23.6 s).
 struct ExportLinesStatement: PostgresPreparedStatement {

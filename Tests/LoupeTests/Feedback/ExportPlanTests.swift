@@ -3,8 +3,8 @@ import LoupeDomain
 import Testing
 
 /// Export pages are planned once per session (a generic plan, migration 0032); whatever the statistics say, a page of
-/// one task reads that task's rows only, and a span's page stops at the span's end. Page ends of people's decisions
-/// come from their own index (migration 0033).
+/// one task reads that task's rows only, and a span's page stops at the span's end. Page ends and pages of
+/// people's decisions come from their own index (migration 0033).
 @Suite struct ExportPlanTests {
     @Test func aSmallTasksPagesDoNotWalkALargerTasksRows() async throws {
         try await withLoupe { f in
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    /// An export of people's decisions reads them through their own index (migration 0034): on a task whose items are
+    /// An export of people's decisions reads them through their own index (migration 0033): on a task whose items are
     /// mostly automatic, a page fetches the rows it writes, not every decision between them.
     @Test func aPageOfPeoplesDecisionsSkipsAutomaticOnesInTheIndex() async throws {
         try await withLoupe { f in
