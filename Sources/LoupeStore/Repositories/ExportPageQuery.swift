@@ -4,8 +4,9 @@ import LoupeJSON
 import PostgresNIO
 
 /// The export's two statements over one set of rows (a task's exportable items, in id order): the lines of an id range,
-/// and the ids that cut the rows after a point into pages. PostgreSQL writes the lines itself (`loupe_export_page`,
-/// migration 0032), so Loupe only forwards bytes. Both are prepared once per connection: an export runs them thousands
+/// and the ids that cut the rows after a point into pages (from the index of people's decisions alone when no other
+/// filter needs the row). PostgreSQL writes the lines itself (`loupe_export_page`, migrations 0032 and 0033), so
+/// Loupe only forwards bytes. Both are prepared once per connection: an export runs them thousands
 /// of times, and parsing them was 7% of PostgreSQL's CPU in a 1M-row export (`perf record -g` on the backends:
 /// `parse_analyze_varparams` 4%, `raw_parser` 2.5%); their functions keep one plan per session (planning was 12%).
 struct ExportPageQuery {
