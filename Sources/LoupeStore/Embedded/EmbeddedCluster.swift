@@ -34,6 +34,9 @@ public final class EmbeddedCluster: Sendable {
         DatabaseLocation(socketPath: socketDirectory + "/.s.PGSQL.5432", user: Self.user, database: Self.database)
     }
 
+    /// postgresql.conf lines of the operator's, read after Loupe's own settings (which are rewritten at every start).
+    public var overridesPath: String { dataDirectory + "/postgresql.override.conf" }
+
     /// True when this process owns the cluster (started it, stops it); false when attached to another owner's.
     public var isOwner: Bool { lock != nil }
 
@@ -50,7 +53,8 @@ public final class EmbeddedCluster: Sendable {
     /// Takes ownership of the data directory's cluster, creating it on first use, and starts it.
     /// With `attachIfOwned`, a cluster owned by a running `loupe serve` is used as it is.
     /// `maxConnections`: PostgreSQL's max_connections (a test run with dozens of servers needs more than one Loupe).
-    /// `settings`: extra postgresql.conf lines (the test suite's throwaway cluster turns fsync off).
+    /// `settings`: extra postgresql.conf lines after the memory-sized `EmbeddedTuning` (the test suite's throwaway cluster
+    /// turns fsync off).
     public static func open(dataDirectory: String, attachIfOwned: Bool, maxConnections: Int = 500, settings: [String] = [],
                             logger: Logger) throws -> EmbeddedCluster {
         let bin = try PostgresBinaries.locate()
@@ -106,7 +110,8 @@ public final class EmbeddedCluster: Sendable {
             port = 5432
             max_connections = \(maxConnections)
             logging_collector = off
-            \(extra.joined(separator: "\n"))
+            \((EmbeddedTuning.detect().settings + extra).joined(separator: "\n"))
+            include_if_exists = '\(overridesPath.replacingOccurrences(of: "'", with: "''"))'
 
             """
         try settings.write(toFile: pgData + "/loupe.conf", atomically: false, encoding: .utf8)

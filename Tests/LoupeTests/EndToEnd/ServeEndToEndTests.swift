@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import LoupeJSON
+import LoupeStore
 import Testing
 
 extension ProcessHeavy {
@@ -9,8 +11,19 @@ extension ProcessHeavy {
             let dataDir = "/tmp/loupe-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
             defer { try? FileManager.default.removeItem(atPath: dataDir) }
             let noURL = ["DATABASE_URL": ""]
+            // The operator's postgresql.conf lines, read after Loupe's memory-sized settings.
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            try "work_mem = '7MB'\ncheckpoint_timeout = '20min'\n".write(toFile: dataDir + "/postgresql.override.conf", atomically: true, encoding: .utf8)
             let server = try ServerProcess(arguments: ["--data-dir", dataDir], environment: noURL)
             #expect(try await server.waitUntilReady(), "server did not become ready:\n\(server.log)")
+
+            let cluster = try EmbeddedCluster.open(dataDirectory: dataDir, attachIfOwned: true, logger: Logger(label: "e2e"))
+            let shown = try await Psql.run(url: cluster.location.psqlURL, """
+                SELECT (SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'), current_setting('wal_compression'), current_setting('work_mem'),
+                       current_setting('checkpoint_timeout')
+                """)
+            let tuning = EmbeddedTuning.detect()
+            #expect(shown.1.trimmingCharacters(in: .whitespacesAndNewlines) == "\(tuning.sharedBuffersMB)|lz4|7MB|20min", "psql: \(shown)")
 
             // A second server on the same data directory refuses, clearly, and changes nothing.
             let second = try await LoupeBinary.run(["serve", "--port", "0", "--data-dir", dataDir], environment: noURL)
