@@ -15,8 +15,8 @@ struct IntakeStatement: PostgresPreparedStatement {
                                decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url,
                                callback_actor, deadline_at, on_deadline, embedding, audit_rate)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
-                   output::jsonb, confidence, NULLIF(field_confidence, '')::jsonb, NULLIF(model, ''),
-                   NULLIF(prompt_version, ''), NULLIF(metadata, '')::jsonb, reasons::jsonb,
+                   output::jsonb, confidence, field_confidence::jsonb, NULLIF(model, ''),
+                   NULLIF(prompt_version, ''), metadata::jsonb, reasons::jsonb,
                    CASE WHEN status = 'approved' THEN output::jsonb END,
                    CASE WHEN status = 'approved' THEN 'approve' END,
                    CASE WHEN status = 'approved' THEN 'auto' END,
@@ -56,10 +56,12 @@ struct IntakeStatement: PostgresPreparedStatement {
     var audits: [Bool] = []
     var queued: [String] = []
     var priorities: [Int] = []
-    var inputs: [String] = [], outputs: [String] = []
+    /// JSON documents per item, NULL where absent.
+    var inputs: JSONTextArray, outputs: JSONTextArray, fieldConfidences: JSONTextArray, metadata: JSONTextArray
+    var reasons: JSONTextArray
     var confidences: [Double] = []
-    var fieldConfidences: [String] = [], models: [String] = [], promptVersions: [String] = [], metadata: [String] = []
-    var reasons: [String] = [], callbacks: [String] = []
+    var models: [String] = [], promptVersions: [String] = []
+    var callbacks: [String] = []
     /// Seconds to each pending item's deadline (0 = none) and what happens then ("" = nothing).
     var deadlines: [Int] = []
     var onDeadline: [String] = []
@@ -75,10 +77,12 @@ struct IntakeStatement: PostgresPreparedStatement {
         self.now = now
         self.actor = actor
         let n = items.count
+        inputs = JSONTextArray(capacity: n, bytesPerElement: 1024); outputs = JSONTextArray(capacity: n, bytesPerElement: 256)
+        fieldConfidences = JSONTextArray(capacity: n); metadata = JSONTextArray(capacity: n); reasons = JSONTextArray(capacity: n)
         ids.reserveCapacity(n); tasks.reserveCapacity(n); externalIDs.reserveCapacity(n); statuses.reserveCapacity(n)
-        audits.reserveCapacity(n); queued.reserveCapacity(n); priorities.reserveCapacity(n); inputs.reserveCapacity(n)
-        outputs.reserveCapacity(n); confidences.reserveCapacity(n); fieldConfidences.reserveCapacity(n); models.reserveCapacity(n)
-        promptVersions.reserveCapacity(n); metadata.reserveCapacity(n); reasons.reserveCapacity(n); callbacks.reserveCapacity(n)
+        audits.reserveCapacity(n); queued.reserveCapacity(n); priorities.reserveCapacity(n)
+        confidences.reserveCapacity(n); models.reserveCapacity(n)
+        promptVersions.reserveCapacity(n); callbacks.reserveCapacity(n)
         deadlines.reserveCapacity(n); onDeadline.reserveCapacity(n); embeddings.reserveCapacity(n); auditRates.reserveCapacity(n)
         for item in items {
             let s = item.submission, routing = item.routing
@@ -89,14 +93,14 @@ struct IntakeStatement: PostgresPreparedStatement {
             audits.append(routing.audit)
             queued.append(routing.status == .pending || routing.audit ? "waiting" : "")
             priorities.append(s.priority)
-            inputs.append(s.input.sqlText)
-            outputs.append(s.output.sqlText)
+            inputs.append(s.input)
+            outputs.append(s.output)
             confidences.append(s.confidence)
-            fieldConfidences.append(s.fieldConfidence.map(PostgresItemRepository.scores)?.sqlText ?? "")
+            fieldConfidences.append(s.fieldConfidence.map(PostgresItemRepository.scores))
             models.append(s.model ?? "")
             promptVersions.append(s.promptVersion ?? "")
-            metadata.append(s.metadata?.sqlText ?? "")
-            reasons.append(JSONValue.array(routing.reasons.map(\.json)).sqlText)
+            metadata.append(s.metadata)
+            reasons.append(JSONValue.array(routing.reasons.map(\.json)))
             callbacks.append(s.callbackURL ?? "")
             deadlines.append(item.deadline?.seconds ?? 0)
             onDeadline.append(item.deadline?.action.rawValue ?? "")

@@ -48,6 +48,33 @@ import Testing
         }
     }
 
+    /// Intake binds each item's documents as one binary `text[]` per column, NULL where absent: every document reads
+    /// back as sent, escapes, non-ASCII text and exact numbers included, and absent ones stay absent.
+    @Test func batchStoresEveryDocumentAsSent() async throws {
+        try await withLoupe { f in
+            try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema])
+            let texts: [JSONValue] = ["quote \" backslash \\ tab \t newline \n bell \u{07}", "Zürich 🎉 — 東京", "", .string(String(repeating: "x", count: 5000))]
+            let items = (0..<8).map { i -> JSONValue in
+                var item: JSONObject = ["task": "invoice", "input": ["text": texts[i % texts.count], "n": .int(i), "list": [1.5, "two", .null, [:]]],
+                                        "output": ["vendor": texts[(i + 1) % texts.count], "total": 12345678901234567.25],
+                                        "confidence": 0.5]
+                if i % 2 == 0 { item["metadata"] = ["source": texts[i % texts.count], "page": .int(i)] }
+                if i % 3 == 0 { item["field_confidence"] = ["/total": 0.25, "/vendor": 0.75] }
+                return .object(item)
+            }
+            let reply = try await f.call(.post, "/v1/items/batch", as: .ingest, json: ["items": .array(items)])
+            let ids = (reply.json["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+            try #require(ids.count == items.count, "\(reply.text.prefix(400))")
+            for (i, id) in ids.enumerated() {
+                let stored = try await f.call(.get, "/v1/items/\(id)", as: .analyst).json
+                #expect(stored["input"] == items[i]["input"], "item \(i)")
+                #expect(stored["output"] == items[i]["output"], "item \(i)")
+                #expect(stored["metadata"] == (items[i]["metadata"] ?? .null), "item \(i)")
+                #expect(stored["field_confidence"] == (items[i]["field_confidence"] ?? .null), "item \(i)")
+            }
+        }
+    }
+
     @Test func batchOfAThousandIsAcceptedAndMoreIsRefused() async throws {
         try await withLoupe { f in
             try await f.defineTask("invoice", ["output_schema": LoupeFixture.invoiceSchema])
