@@ -71,8 +71,8 @@ struct IntakeStatement: PostgresPreparedStatement {
     var auditRates: [Double] = []
 
     /// The columns of `items`, in one pass: a map per column copied every item (a retain per field) twenty times over,
-    /// and retain/release led the server's profile of batch intake. Empty strings stand for NULL in the text arrays
-    /// (intake rejects empty strings for these fields).
+    /// and retain/release led the server's profile of batch intake. Empty strings stand for NULL in the plain text arrays
+    /// (intake rejects empty strings for these fields); the JSON columns hold real NULLs.
     init(_ items: [RoutedItem], actor: String, now: Date) {
         self.now = now
         self.actor = actor
