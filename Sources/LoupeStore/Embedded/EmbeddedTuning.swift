@@ -3,7 +3,7 @@ import Foundation
 /// PostgreSQL settings for the embedded cluster sized from the memory the process may use: PostgreSQL's defaults
 /// (128 MB of shared buffers, a checkpoint per GB of WAL) are sized for a machine that runs something else as well;
 /// beside 2 GB of `items` per million, the 10-million soak's few-shot p99 drifted up at every size (README, Soak).
-public struct EmbeddedTuning: Sendable, Equatable {
+public struct EmbeddedTuning: Sendable {
     /// Memory available to the process in bytes: the cgroup's limit when one is set, otherwise the machine's.
     public let memoryBytes: UInt64
 
