@@ -1,10 +1,13 @@
 import Foundation
 import LoupeStore
 
-/// PostgreSQL's own fastest way out: `psql \copy (SELECT …) TO '/dev/null'` of the rows the export reads.
+/// PostgreSQL's own fastest way out: `psql \copy (SELECT …) TO '/dev/null'` of the rows the export reads (people's
+/// decisions, from their own table since migration 0034).
 enum Copy {
-    static func rate(location: DatabaseLocation, rows: Int) throws -> Double {
-        let sql = #"\copy (SELECT id, task, input, output, final_output, decision_action, confidence, prompt_version, model, decided_by, decided_at FROM items WHERE task = 'exported' AND decision_action IS NOT NULL AND decided_by <> 'auto' ORDER BY id) TO '/dev/null'"#
+    /// The first `rows` of `task`'s people's decisions, in the export's order.
+    static func rate(location: DatabaseLocation, task: String = "exported", rows: Int) throws -> Double {
+        let sql = #"\copy (SELECT id, task, input, output, final_output, decision_action, confidence, prompt_version, model, decided_by, decided_at FROM people_decisions WHERE task = '"#
+            + task + #"' ORDER BY task, id LIMIT "# + String(rows) + #") TO '/dev/null'"#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = [location.psqlURL, "-v", "ON_ERROR_STOP=1", "-c", sql]

@@ -16,8 +16,8 @@ struct SoakScenarios {
     static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
 
     struct Figures {
-        var intakeP99 = 0.0, intakeRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0
-        var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, rows = 0.0
+        var intakeP99 = 0.0, intakeRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
+        var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, peopleMiB = 0.0, rows = 0.0
     }
 
     func run(into report: Report) async throws {
@@ -52,7 +52,7 @@ struct SoakScenarios {
             }
             let clock = ContinuousClock(), started = clock.now
             try await servers.baseline.upkeep()
-            report.row("soak at \(target) grown items: upkeep (VACUUM ANALYZE items, item_events; CHECKPOINT)",
+            report.row("soak at \(target) grown items: upkeep (VACUUM ANALYZE items, item_events, people_decisions; CHECKPOINT)",
                        Self.ms(started.duration(to: clock.now)) / 1000, unit: "s", limit: nil)
             // A file that says the soak is measuring: other work on the machine (a build) can wait for it to go.
             FileManager.default.createFile(atPath: Self.measuringFlag, contents: nil)
@@ -69,11 +69,14 @@ struct SoakScenarios {
             report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
                        target: "≥ at 0 / 1.5")
+            report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)", figures.copyRate,
+                       unit: "rows/s", limit: nil)
             report.row("\(label): items dead tuples, % of live, after the upkeep's VACUUM and the measurement", figures.deadRatio * 100,
                        unit: "%", limit: nil)
             let millions = max(figures.rows, 1) / 1e6
-            report.row("\(label): MiB per million items, items / item_events (with indexes and TOAST)", figures.itemsMiB / millions,
-                       unit: String(format: "/ %.0f", figures.eventsMiB / millions), limit: nil)
+            report.row("\(label): MiB per million items, items / item_events / people_decisions (with indexes and TOAST)",
+                       figures.itemsMiB / millions,
+                       unit: String(format: "/ %.0f / %.0f", figures.eventsMiB / millions, figures.peopleMiB / millions), limit: nil)
         }
     }
 
@@ -140,10 +143,12 @@ struct SoakScenarios {
         f.fewShotP99 = LoadResult(operations: fewShot.count, seconds: 1, latencies: fewShot.sorted()).percentile(0.99)
         let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=\(Self.task)&format=jsonl", key: admin, limit: 200_000)
         f.exportRate = Double(export.lines) / export.seconds
+        f.copyRate = try Copy.rate(location: servers.session.location, task: Self.task, rows: 200_000)
         let b = servers.baseline
         f.deadRatio = try await b.figure(Self.deadRatioSQL)
         f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")
         f.eventsMiB = try await b.figure("SELECT (pg_total_relation_size('item_events') / 1048576.0)::float8")
+        f.peopleMiB = try await b.figure("SELECT (pg_total_relation_size('people_decisions') / 1048576.0)::float8")
         f.rows = try await b.figure("SELECT count(*)::float8 FROM items")
         return f
     }

@@ -67,7 +67,7 @@ extension RawBaseline {
     /// The upkeep autovacuum spreads over the months the soak compresses into minutes: VACUUM (ANALYZE) of the grown
     /// tables and a checkpoint, so a measurement does not pay for the growth's backlog of dirty pages and unset hint bits.
     public func upkeep() async throws {
-        for table in ["items", "item_events"] {
+        for table in ["items", "item_events", "people_decisions"] {
             try await client.query(PostgresQuery(unsafeSQL: "VACUUM (ANALYZE) \(table)"), logger: logger)
         }
         try await client.query("CHECKPOINT", logger: logger)

@@ -32,6 +32,7 @@ import Testing
             #expect(try await f.call(.get, "/v1/items/\(rejected)").json["decision"]?["changes"] == .null)
             let auto = try await f.submit("invoice", input: "i4", output: ["total": 1], confidence: 0.99)
             #expect(try await f.call(.get, "/v1/items/\(auto)").json["decision"]?["changes"] == [], "auto-approval changes nothing")
+            try await f.expectPeopleDecisionsMatchItems(atLeast: 3)
         }
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Export pages are planned once per session (a generic plan, migration 0032); whatever the statistics say, a page of
 /// one task reads that task's rows only, and a span's page stops at the span's end. Page ends and pages of
-/// people's decisions come from their own index (migration 0033).
+/// people's decisions come from their own table (migration 0034).
 @Suite struct ExportPlanTests {
     @Test func aSmallTasksPagesDoNotWalkALargerTasksRows() async throws {
         try await withLoupe { f in
@@ -30,15 +30,15 @@ import Testing
                                          url: f.databaseURL)
             #expect(ends.rows == "4")
             #expect((0...40).contains(ends.fetched), "planning 20 rows fetched \(ends.fetched) item rows")
-            // People's decisions are planned from their own index, whose entries are theirs alone (an index-only scan once
-            // VACUUM has marked the pages all-visible); auto_explain prints the plan of the statement inside the function.
+            // People's decisions are planned from their own table's key (an index-only scan once VACUUM has marked the
+            // pages all-visible); auto_explain prints the plan of the statement inside the function.
             let (explained, _, plan) = try await Psql.run(url: f.databaseURL, """
                 LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
                 SET auto_explain.log_level = notice; SET client_min_messages = notice;
                 SELECT count(*) FROM loupe_export_page_ends('jsonl', 'small', '\(start)', false, NULL, NULL, NULL, 5, 4);
                 """)
             #expect(explained == 0, "\(plan)")
-            #expect(plan.contains("Index Only Scan using items_export_people"), "page ends were planned as: \(plan)")
+            #expect(plan.contains("Index Only Scan using people_decisions_pkey"), "page ends were planned as: \(plan)")
             // A span in the middle of the larger task (items 1,001–1,250) stops at its upper bound.
             let span = try await fetched("""
                 SELECT page_rows FROM loupe_export_page('jsonl', 'large', '01900000-0000-7000-8000-0000000003e8', false,
@@ -49,10 +49,18 @@ import Testing
             // Index entries past the end are rejected before the heap, so count the index pages the scan touched:
             // 250 entries sit on one or two leaves; walking on to the task's end reads about ten more.
             #expect((0...6).contains(span.indexBlocks), "a span of 250 rows read \(span.indexBlocks) index pages")
+            // The same span of every decision (automatic ones included) reads items, and stops at its end too.
+            let everySpan = try await fetched("""
+                SELECT page_rows FROM loupe_export_page('jsonl', 'large', '01900000-0000-7000-8000-0000000003e8', true,
+                    NULL, NULL, NULL, '01900000-0000-7000-8000-0000000004e2', 1000, '')
+                """, url: f.databaseURL)
+            #expect(everySpan.rows == "250")
+            #expect((0...300).contains(everySpan.fetched), "a span of 250 decisions fetched \(everySpan.fetched) item rows")
+            #expect((0...6).contains(everySpan.indexBlocks), "a span of 250 decisions read \(everySpan.indexBlocks) index pages")
         }
     }
 
-    /// An export of people's decisions reads them through their own index (migration 0033): on a task whose items are
+    /// An export of people's decisions reads them from their own table (migration 0034): on a task whose items are
     /// mostly automatic, a page fetches the rows it writes, not every decision between them.
     @Test func aPageOfPeoplesDecisionsSkipsAutomaticOnesInTheIndex() async throws {
         try await withLoupe { f in
@@ -91,11 +99,14 @@ import Testing
     }
 
     /// Runs `sql` (one row, one column) twice in one transaction and reads what the second run (planned already, as
-    /// in an export) did: how many item rows it fetched and how many pages of the items' indexes it touched.
+    /// in an export) did: how many rows of items and people_decisions it fetched and how many pages of their indexes it
+    /// touched.
     private func fetched(_ sql: String, url: String) async throws -> (rows: String, fetched: Int, indexBlocks: Int) {
         let counters = """
-            SELECT (SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) FROM pg_stat_xact_user_tables WHERE relname = 'items')
-                || ' ' || (SELECT sum(pg_stat_get_xact_blocks_fetched(indexrelid)) FROM pg_index WHERE indrelid = 'items'::regclass)
+            SELECT (SELECT sum(coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)) FROM pg_stat_xact_user_tables
+                    WHERE relname IN ('items', 'people_decisions'))
+                || ' ' || (SELECT sum(pg_stat_get_xact_blocks_fetched(indexrelid)) FROM pg_index
+                           WHERE indrelid IN ('items'::regclass, 'people_decisions'::regclass))
             """
         let (status, out, error) = try await Psql.run(url: url, "BEGIN; \(sql); \(counters); \(sql); \(counters); COMMIT;")
         #expect(status == 0, "\(error)")

@@ -56,6 +56,7 @@ import Testing
             #expect(future.text.isEmpty)
             #expect(try await f.call(.get, "/v1/export?task=invoice&format=xml", as: .analyst).status == 422)
             #expect(try await f.call(.get, "/v1/export?task=invoice", as: .ingest).status == 403)
+            try await f.expectPeopleDecisionsMatchItems(atLeast: 4)
         }
     }
 

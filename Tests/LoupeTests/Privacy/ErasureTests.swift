@@ -20,7 +20,7 @@ import Testing
             #expect(try await f.call(.get, "/v1/tasks/t/examples/all", as: .analyst).json["examples"]?.arrayValue?.count == 1)
 
             let before = try await Self.everything(f.databaseURL).lowercased()
-            #expect(before.contains("zelda") && before.contains("quixote"), "copies in items, history, examples and example terms")
+            #expect(before.contains("zelda") && before.contains("quixote"), "copies in items, history, examples, example terms and people's decisions")
             #expect(try await f.call(.delete, "/v1/items?task=t&external_id=cust-1", as: .reviewer).status == 403, "admins only")
             #expect(try await f.call(.delete, "/v1/items?task=t").status == 422)
             #expect(try await f.call(.delete, "/v1/items?task=t&external_id=nobody").status == 404)
@@ -61,7 +61,8 @@ import Testing
         let (status, text, error) = try await Psql.run(url: url, """
             SELECT concat_ws(' ', (SELECT string_agg(i::text, ' ') FROM items i), (SELECT string_agg(e::text, ' ') FROM item_events e),
                              (SELECT string_agg(x::text, ' ') FROM examples x), (SELECT string_agg(t::text, ' ') FROM example_terms t),
-                             (SELECT string_agg(d::text, ' ') FROM webhook_deliveries d))
+                             (SELECT string_agg(d::text, ' ') FROM webhook_deliveries d),
+                             (SELECT string_agg(p::text, ' ') FROM people_decisions p))
             """)
         #expect(status == 0, "\(error)")
         return text

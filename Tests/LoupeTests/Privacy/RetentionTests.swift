@@ -34,6 +34,7 @@ import Testing
             #expect(statsBefore["by_prompt_version"]?.arrayValue?.isEmpty == false)
             let export = try await f.call(.get, "/v1/export?task=t&include_auto=true", as: .analyst)
             #expect(export.status == 200 && export.text.isEmpty, "erased items are not exported")
+            try await f.expectPeopleDecisionsMatchItems(atLeast: 0)  // the erased decision left
         }
     }
 

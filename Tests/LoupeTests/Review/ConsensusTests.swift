@@ -49,6 +49,7 @@ import Testing
             let csv = try await f.call(.get, "/v1/export?task=invoice&format=csv", as: .analyst).text
             #expect(csv.hasPrefix("item_id,") && csv.split(separator: "\r\n").first?.hasSuffix(",decided_by,reviews") == true)
             #expect(csv.split(separator: "\r\n").last?.hasSuffix(",consensus,2") == true, "\(csv)")
+            try await f.expectPeopleDecisionsMatchItems()
         }
     }
 
@@ -88,6 +89,7 @@ import Testing
             #expect(reviews.allSatisfy { $0["by"]?.stringValue?.hasPrefix("key:") == true }, "and who wrote it")
             let decided = try await decide(f, p.lead, id, raw: #"{"action": "correct", "output": {"vendor": "ACME", "total": 3}}"#)
             #expect(decided.json["status"] == "corrected" && decided.json["decision"]?["by"]?.stringValue?.hasPrefix("key:") == true, "\(decided.text)")
+            try await f.expectPeopleDecisionsMatchItems()
         }
     }
 

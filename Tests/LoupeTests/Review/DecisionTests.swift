@@ -92,6 +92,7 @@ import Testing
             #expect(corrected.json["auto_approved_at"]?.stringValue != nil)
             #expect(corrected.json["final_output"] == ["vendor": "Initech", "total": 1000])
             #expect(corrected.json["decision"]?["by"] == .string(f.actor(.reviewer)))
+            try await f.expectPeopleDecisionsMatchItems()
         }
     }
 

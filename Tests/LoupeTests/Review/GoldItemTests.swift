@@ -106,6 +106,7 @@ import Testing
             let r4 = try await reviewer(f, "r4")
             let later = try await f.submit("invoice", confidence: 0.3)
             #expect(try await claim(f, r4).json["id"]?.stringValue == later)
+            try await f.expectPeopleDecisionsMatchItems(atLeast: 0)  // no gold copy among them
         }
     }
 

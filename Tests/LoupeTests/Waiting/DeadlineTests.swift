@@ -40,6 +40,7 @@ import Testing
             #expect(history.last?["event"] == "decided" && history.last?["actor"] == "deadline")
             #expect(try await f.store.deadlines.expire(now: f.clock.now().addingTimeInterval(999), limit: 500) == DeadlineOutcome(),
                     "a decided item is never acted on twice")
+            try await f.expectPeopleDecisionsMatchItems()
         }
     }
 
