@@ -4,19 +4,24 @@ import LoupeStore
 /// PostgreSQL's own fastest way out: `psql \copy (SELECT …) TO '/dev/null'` of the rows the export reads (people's
 /// decisions, from their own table since migration 0034).
 enum Copy {
-    /// The first `rows` of `task`'s people's decisions, in the export's order.
+    /// Rows per second of the first `rows` of `task`'s people's decisions, in the export's order, counted as psql
+    /// reports them (`COPY n`: fewer when the task has fewer).
     static func rate(location: DatabaseLocation, task: String = "exported", rows: Int) throws -> Double {
         let sql = #"\copy (SELECT id, task, input, output, final_output, decision_action, confidence, prompt_version, model, decided_by, decided_at FROM people_decisions WHERE task = '"#
             + task + #"' ORDER BY task, id LIMIT "# + String(rows) + #") TO '/dev/null'"#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = [location.psqlURL, "-v", "ON_ERROR_STOP=1", "-c", sql]
-        process.standardOutput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
         let start = Date()
         try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("psql \\copy failed") }
-        return Double(rows) / Date().timeIntervalSince(start)
+        let seconds = Date().timeIntervalSince(start)
+        guard process.terminationStatus == 0, let copied = text.split(separator: "\n").last(where: { $0.hasPrefix("COPY ") })
+            .flatMap({ Int($0.dropFirst(5)) }) else { throw BenchError("psql \\copy failed: \(text)") }
+        return Double(copied) / seconds
     }
 }
 
