@@ -10,15 +10,34 @@ public struct PostgresRollupRepository: RollupRepository {
     let client: GatedPool
     let logger: Logger
 
+    /// Held by a fold and by a field rollup's rebuild for their whole transactions. A rebuild whose DELETE took its
+    /// snapshot while a fold was under way waited for the fold's deleted rows, skipped them, and never saw the rows the
+    /// fold inserted in their place: those stayed beside the rebuild's own count (`FieldRollupFoldTests`).
+    static let foldLock: Int64 = 0x4C6F_7570_6546_6F6C
+
     public func compact() async throws {
-        _ = try await client.query("""
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.foldLock))", logger: logger)
+                try await fold(on: connection)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func fold(on connection: PostgresConnection) async throws {
+        try await connection.query("""
             WITH gone AS (DELETE FROM risk_rollup RETURNING *)
             INSERT INTO risk_rollup (task, day, prompt_version, model, bucket, items, verdicts, weight, wrong_weight, weight_squares)
             SELECT task, day, prompt_version, model, bucket, sum(items), sum(verdicts), sum(weight), sum(wrong_weight), sum(weight_squares)
             FROM gone GROUP BY 1, 2, 3, 4, 5
             HAVING sum(items) <> 0 OR sum(verdicts) <> 0
             """, logger: logger)
-        _ = try await client.query("""
+        try await connection.query("""
             WITH gone AS (DELETE FROM field_rollup RETURNING *)
             INSERT INTO field_rollup (task, day, prompt_version, model, pointer, band, items, reviewed, corrected, changed)
             SELECT task, day, prompt_version, model, pointer, band, sum(items), sum(reviewed), sum(corrected), sum(changed)
@@ -46,6 +65,8 @@ public struct PostgresRollupRepository: RollupRepository {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
+                // Before any statement's snapshot: a fold under way commits first, and the DELETE below sees its rows.
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.foldLock))", logger: logger)
                 var stale = false
                 for try await _ in try await connection.query("""
                     SELECT 1 FROM tasks WHERE name = \(task) AND field_rollup_pointers IS DISTINCT FROM \(pointers) FOR UPDATE
