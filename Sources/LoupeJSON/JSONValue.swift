@@ -102,7 +102,10 @@ public struct JSONObject: Hashable, Sendable, Sequence {
 
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return members.firstIndex { $0.key == key }
+        // Lengths first: most keys looked up are absent (a schema's keywords), and String's `==` of two unequal short
+        // strings goes the slow way round (`_stringCompareWithSmolCheck`, 3% of batch intake's profile).
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -20,8 +20,12 @@ struct FeedbackScenarios {
         // What else works on the two cores meanwhile: autovacuum of the tables the earlier scenarios and this seeding filled.
         let vacuuming = try await servers.baseline.figure(
             "SELECT count(*)::float8 FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        let background = BackgroundCPU.sample()
         let result = try await latencies(queries, loupe: loupe, key: key)
+        let after = BackgroundCPU.sample()
         report.row("autovacuum workers running as the few-shot queries start", vacuuming, unit: "", limit: nil)
+        report.row("PostgreSQL background CPU during the few-shot queries", after.total(since: background),
+                   unit: "s (" + after.summary(since: background) + ")", limit: nil)
         report.row("few-shot query p50, \(examples) examples, k=5", result.percentile(0.5), unit: "ms", limit: nil)
         report.row("few-shot query p99, \(examples) examples, k=5", result.percentile(0.99), unit: "ms", limit: 20, target: "< 20 ms")
         // Queries with no rare word fall back to the exact KNN scan: shown, not hidden.

@@ -43,5 +43,14 @@ import Testing
 
     @Test func rejectsInvalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        // After an ASCII run too (strings of ASCII alone skip validation), in keys, and behind an escape.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"abc".utf8) + [0xFF, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("{\"k".utf8) + [0xC0, 0xAF] + Array("\":1}".utf8)) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"a\\n".utf8) + [0xED, 0xA0, 0x80, 0x22]) }
+    }
+
+    @Test func readsASCIIAndMultibyteStrings() throws {
+        #expect(try JSONParser.parse(#"{"name":"ACME Corp.","city":"Genève","emoji":"🧾"}"#)
+                == ["name": "ACME Corp.", "city": "Genève", "emoji": "🧾"])
     }
 }
