@@ -12,7 +12,8 @@ public enum LoupeRouter {
         let table = RouteTable()
         let problems = ProblemMiddleware(classify: deps.classifyError, routes: table)
         let catalog = TaskCatalog(repository: deps.tasks)
-        let items = ItemsController(deps: deps, catalog: catalog, metrics: metrics, limiter: limiter)
+        let batches = BatchGate(slots: deps.limits.maxConcurrentBatches, queue: deps.limits.batchQueue)
+        let items = ItemsController(deps: deps, catalog: catalog, metrics: metrics, limiter: limiter, batches: batches)
         router.add(middleware: WaitAhead(items: items, access: access, problems: problems))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
@@ -28,7 +29,7 @@ public enum LoupeRouter {
         case .none: break
         }
         let routes = RouteRegistrar(router: router, access: access, table: table)
-        OperationsController(deps: deps, metrics: metrics).register(routes)
+        OperationsController(deps: deps, metrics: metrics, batches: batches).register(routes)
         TasksController(deps: deps, catalog: catalog).register(routes)
         items.register(routes)
         ReviewController(deps: deps, catalog: catalog).register(routes)

@@ -10,6 +10,7 @@ struct ItemsController {
     let catalog: TaskCatalog
     let metrics: LoupeMetrics
     let limiter: RateLimiter
+    let batches: BatchGate
 
     func register(_ routes: RouteRegistrar) {
         routes.add(.post, "/v1/items", roles: [.ingest], post)
@@ -29,6 +30,11 @@ struct ItemsController {
     }
 
     @Sendable func batch(_ request: Request, _ context: LoupeRequestContext) async throws -> Response {
+        // Its turn first, then its body: a waiting batch holds no memory here.
+        try await batches.withSlot { try await store(batch: request, context) }
+    }
+
+    private func store(batch request: Request, _ context: LoupeRequestContext) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: deps.limits.maxBatchBytes, maxDepth: deps.limits.maxDepth + 2)
         var envelope = try FieldReader(body)

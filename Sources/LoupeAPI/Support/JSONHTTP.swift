@@ -11,6 +11,10 @@ public struct BodyLimits: Sendable {
     public var maxDepth: Int
     /// Longest wait for a response to start before answering 503.
     public var requestDeadlineSeconds: Double
+    /// Batch requests processed at once (LOUPE_MAX_CONCURRENT_BATCHES; one per core, at least two), and waiting
+    /// beyond those before 503 (`BatchGate`).
+    public var maxConcurrentBatches = max(2, System.coreCount)
+    public var batchQueue = 64
     public init(maxBytes: Int = 1 << 20, maxBatchBytes: Int = 32 << 20, maxDepth: Int = 64, requestDeadlineSeconds: Double = 5) {
         self.maxBytes = maxBytes
         self.maxBatchBytes = maxBatchBytes

@@ -12,6 +12,8 @@ public final class LoupeMetrics: Sendable {
     private let approved: Prometheus.Counter
     private let pending: Prometheus.Counter
     private let waiting: Prometheus.Gauge
+    private let batchesRunning: Prometheus.Gauge
+    private let batchesWaiting: Prometheus.Gauge
     private let driftChecks: Prometheus.Counter
 
     private init() {
@@ -26,6 +28,8 @@ public final class LoupeMetrics: Sendable {
         approved = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "approved")])
         pending = registry.makeCounter(name: "loupe_items_routed_total", labels: [("outcome", "pending")])
         waiting = registry.makeGauge(name: "loupe_waiting_requests")
+        batchesRunning = registry.makeGauge(name: "loupe_batches", labels: [("state", "running")])
+        batchesWaiting = registry.makeGauge(name: "loupe_batches", labels: [("state", "waiting")])
         driftChecks = registry.makeCounter(name: "loupe_drift_checks_total")
     }
 
@@ -36,9 +40,12 @@ public final class LoupeMetrics: Sendable {
         (status == .approved ? approved : pending).increment()
     }
 
-    /// The exposition, with `loupe_waiting_requests` (blocking waits held now) read at this moment.
-    func exposition(waiters: Int) -> [UInt8] {
+    /// The exposition, with `loupe_waiting_requests` (blocking waits held now) and `loupe_batches` (batch requests
+    /// being stored, and waiting for their turn: `BatchGate`) read at this moment.
+    func exposition(waiters: Int, batches: (running: Int, waiting: Int)) -> [UInt8] {
         waiting.set(Double(waiters))
+        batchesRunning.set(Double(batches.running))
+        batchesWaiting.set(Double(batches.waiting))
         return registry.emitToBuffer()
     }
 }

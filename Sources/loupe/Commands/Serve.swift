@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServeConfiguration(host: host, port: port, webStatic: webStatic.map { .directory($0) } ?? .embedded)
         if let v = env["LOUPE_MAX_BODY_BYTES"].flatMap(Int.init) { configuration.limits.maxBytes = v }
         if let v = env["LOUPE_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = v }
+        if let v = env["LOUPE_MAX_CONCURRENT_BATCHES"].flatMap(Int.init), v > 0 { configuration.limits.maxConcurrentBatches = v }
+        if let v = env["LOUPE_BATCH_QUEUE"].flatMap(Int.init), v >= 0 { configuration.limits.batchQueue = v }
         if let v = env["LOUPE_DB_POOL_SIZE"].flatMap(Int.init) { configuration.maxConnections = v }
         if let v = env["LOUPE_REQUEST_DEADLINE_S"].flatMap(Double.init), v > 0 { configuration.limits.requestDeadlineSeconds = v }
         if let v = env["LOUPE_BCRYPT_COST"].flatMap(UInt8.init) { configuration.bcryptCost = v }

@@ -48,15 +48,24 @@ import Testing
             }).observe(document.getElementById('main'), { childList: true, subtree: true });
             return true
             """)
+        // Each item shown after the key is the one claimed ahead while the previous one was on screen: no claim stood
+        // between the decision and the next item. (How long that takes is printed for the README, not asserted.)
+        var fromAhead = 0
         for round in 1...50 {
+            let onScreen = try await browser.script("return document.getElementById('review').dataset.itemId").stringValue
+            let leased = try await HTTP.request("GET", server.baseURL + "/v1/items?status=in_review", key: site.admin).1["items"]?
+                .arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            let ahead = leased.filter { $0 != onScreen }
             try await browser.press("a")
             try await browser.waitUntil("window.__waits.length === \(round) && document.getElementById('review')?.dataset.nextReady === 'true'")
+            let shown = try await browser.script("return document.getElementById('review').dataset.itemId").stringValue
+            if ahead.count == 1, shown == ahead[0] { fromAhead += 1 }
         }
+        #expect(fromAhead == 50, "every next item was the one claimed ahead: \(fromAhead) of 50")
         let waits = (try await browser.script("return window.__waits").arrayValue ?? []).compactMap(\.doubleValue).sorted()
+        #expect(waits.count == 50)
         let p50 = waits[waits.count / 2], p95 = waits[Int(Double(waits.count) * 0.95) - 1]
         print("next item after the decision key, \(waits.count) items: p50 \(Int(p50)) ms, p95 \(Int(p95)) ms, max \(Int(waits.last ?? 0)) ms")
-        #expect(waits.count == 50)
-        #expect(p95 < 1000, "generous bound on a shared machine; the README has the measured figure")
 
         // Signing out gives the item claimed ahead back to the queue; the one on screen stays hers to resume.
         try await browser.click("#logout")
