@@ -15,12 +15,8 @@ import Testing
             ["task": "t", "input": .string("document \(i)"), "output": ["n": .int(i)], "confidence": 0.5] })]
 
         // The first batch takes the one slot and stays in it: its INSERT waits behind another client's lock.
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        locker.arguments = [url, "-c", "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;"]
-        locker.standardOutput = FileHandle.nullDevice
-        try locker.run()
-        defer { locker.terminate() }
+        let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
+        defer { if locker.process.isRunning { locker.process.terminate() } }
         try await ConnectionWaitTests.until("psql holds the lock") {
             try await Self.count(url, "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'") == 1
         }
@@ -38,7 +34,7 @@ import Testing
         #expect(body.contains("batches are being stored"), "\(body)")
 
         // The lock goes: both batches are stored, one after the other, and the gate is empty again.
-        _ = try await Psql.run(url: url, "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE relation = 'items'::regclass AND mode = 'AccessExclusiveLock'")
+        try await locker.finish("COMMIT;")
         #expect(try await first.value.0 == 200)
         #expect(try await second.value.0 == 200)
         #expect(try await Self.count(url, "SELECT count(*) FROM items") == 40)
