@@ -3,7 +3,8 @@ import Foundation
 /// What else used the two cores while a latency run went on: PostgreSQL's own background processes (checkpointer,
 /// autovacuum, WAL writer, background writer, by their process titles) and the machine as a whole (`/proc/stat`,
 /// steal included). Few-shot p99 after the intake runs was over target with no explanation; this row gives one or
-/// rules it out.
+/// rules it out. A background process that exits between the two samples (an autovacuum worker that finished) is not
+/// counted; the machine's busy share still shows its work.
 struct BackgroundCPU {
     /// CPU seconds per kind of PostgreSQL background process.
     var postgres: [String: Double] = [:]
