@@ -18,7 +18,7 @@ import Testing
         let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
         defer { if locker.process.isRunning { locker.process.terminate() } }
         try await ConnectionWaitTests.until("psql holds the lock") {
-            try await Self.count(url, "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'") == 1
+            try await Self.count(url, Self.itemsLocked) == 1
         }
         let first = Task { try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
         try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
@@ -42,6 +42,38 @@ import Testing
         #expect(try await Self.batches(server, "waiting") == 0)
     }
 
+    /// A batch still waiting for its turn when the request deadline passes gets the deadline's 503 and leaves the queue;
+    /// the slot it never took stays free for the next batch (a waiter left behind would hold its place for good).
+    @Test func aWaitingBatchThatOutlivesTheDeadlineLeavesTheQueue() async throws {
+        let served = try await ServedDatabase.start(serverEnvironment: [
+            "LOUPE_MAX_CONCURRENT_BATCHES": "1", "LOUPE_BATCH_QUEUE": "4", "LOUPE_REQUEST_DEADLINE_S": "2"])
+        let (server, key, url) = (served.server, served.admin, served.environment["DATABASE_URL"]!)
+        defer { Task { _ = await server.terminate() } }
+        let batch: JSONValue = ["items": [["task": "t", "input": "document", "output": ["n": 1], "confidence": 0.5]]]
+        let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
+        defer { if locker.process.isRunning { locker.process.terminate() } }
+        try await ConnectionWaitTests.until("psql holds the lock") {
+            try await Self.count(url, Self.itemsLocked) == 1
+        }
+        let first = Task { try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
+        try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
+        let second = Task { try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
+        try await ConnectionWaitTests.until("the second batch waits") { try await Self.batches(server, "waiting") == 1 }
+
+        // The waiting one outlives the 2 s deadline: 503 with a reason, and it has left the queue. (The first answers
+        // only once its statement, stuck behind the lock, ends: the deadline cannot stop a statement under way.)
+        let (status, headers, data) = try await second.value
+        #expect(status == 503, "\(String(decoding: data, as: UTF8.self))")
+        #expect(headers["Content-Type"] == "application/problem+json")
+        try await ConnectionWaitTests.until("the queue is empty") { try await Self.batches(server, "waiting") == 0 }
+        #expect(try await Self.batches(server, "running") == 1)
+        try await locker.finish("COMMIT;")
+        _ = try await first.value
+        try await ConnectionWaitTests.until("the slot is free") { try await Self.batches(server, "running") == 0 }
+        #expect(try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch).0 == 200)
+        #expect(try await Self.batches(server, "waiting") == 0)
+    }
+
     /// `loupe_batches{state="…"}` from the server's /metrics.
     static func batches(_ server: ServerProcess, _ state: String) async throws -> Int {
         let (_, _, data) = try await HTTP.raw("GET", server.baseURL + "/metrics")
@@ -50,6 +82,13 @@ import Testing
               let value = Double(line.dropFirst(prefix.count)) else { return -1 }
         return Int(value)
     }
+
+    /// Whether this database's `items` is locked: test databases are copies of one template in one cluster, so their
+    /// `items` tables share an OID and `pg_locks` must be narrowed to this database.
+    static let itemsLocked = """
+        SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """
 
     static func count(_ url: String, _ sql: String) async throws -> Int {
         Int(try await Psql.run(url: url, sql).1.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
