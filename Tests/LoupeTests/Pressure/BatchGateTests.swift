@@ -18,7 +18,7 @@ import Testing
         let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
         defer { if locker.process.isRunning { locker.process.terminate() } }
         try await ConnectionWaitTests.until("psql holds the lock") {
-            try await Self.count(url, Self.itemsLocked) == 1
+            try await Self.count(url, ConnectionWaitTests.itemsLocked) == 1
         }
         let first = Task { try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
         try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
@@ -53,7 +53,7 @@ import Testing
         let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
         defer { if locker.process.isRunning { locker.process.terminate() } }
         try await ConnectionWaitTests.until("psql holds the lock") {
-            try await Self.count(url, Self.itemsLocked) == 1
+            try await Self.count(url, ConnectionWaitTests.itemsLocked) == 1
         }
         let first = Task { try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
         try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
@@ -82,13 +82,6 @@ import Testing
               let value = Double(line.dropFirst(prefix.count)) else { return -1 }
         return Int(value)
     }
-
-    /// Whether this database's `items` is locked: test databases are copies of one template in one cluster, so their
-    /// `items` tables share an OID and `pg_locks` must be narrowed to this database.
-    static let itemsLocked = """
-        SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'
-            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        """
 
     static func count(_ url: String, _ sql: String) async throws -> Int {
         Int(try await Psql.run(url: url, sql).1.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1

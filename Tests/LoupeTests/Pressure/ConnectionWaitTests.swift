@@ -18,7 +18,7 @@ import Testing
         try locker.run()
         defer { locker.terminate() }
         try await Self.until("psql holds the lock") {
-            Int(try await Psql.run(url: url, "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock'").1
+            Int(try await Psql.run(url: url, Self.itemsLocked).1
                 .trimmingCharacters(in: .whitespacesAndNewlines)) == 1
         }
         let blocked = (0..<2).map { _ in Task { try await HTTP.request("GET", server.baseURL + "/v1/items?limit=1", key: key) } }
@@ -38,10 +38,16 @@ import Testing
 
         // When the lock goes, the blocked requests finish (one may have been refused if a background service
         // took a connection first) and the server serves normally again.
-        _ = try await Psql.run(url: url, "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE relation = 'items'::regclass AND mode = 'AccessExclusiveLock'")
+        _ = try await Psql.run(url: url, "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE relation = 'items'::regclass AND mode = 'AccessExclusiveLock' AND \(Self.thisDatabase)")
         for request in blocked { #expect([200, 503].contains(try await request.value.0)) }
         #expect(try await HTTP.request("GET", server.baseURL + "/v1/queue", key: key).0 == 200)
     }
+
+    /// Test databases are copies of one template in one cluster, so their `items` tables share an OID: lock checks are
+    /// narrowed to the test's own database (two tests locking at once saw, and cancelled, each other's lock).
+    static let thisDatabase = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    /// 1 when a session holds this database's `items` exclusively.
+    static let itemsLocked = "SELECT count(*) FROM pg_locks WHERE relation = 'items'::regclass AND granted AND mode = 'AccessExclusiveLock' AND \(thisDatabase)"
 
     /// Polls `condition` (a database state another process brings about) every 50 ms for up to 20 s.
     static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
