@@ -7,26 +7,13 @@ import Testing
 /// peak RSS from 66 to 139 MiB), bounded only by the 512-request limit.
 @Suite struct BatchGateTests {
     @Test func batchesBeyondTheSlotsWaitTheirTurnAndBeyondTheQueueAreRefused() async throws {
-        let served = try await ServedDatabase.start(serverEnvironment: [
-            "LOUPE_MAX_CONCURRENT_BATCHES": "1", "LOUPE_BATCH_QUEUE": "1", "LOUPE_REQUEST_DEADLINE_S": "60"])
-        let (server, key, url) = (served.server, served.admin, served.environment["DATABASE_URL"]!)
-        defer { Task { _ = await server.terminate() } }
         let batch: JSONValue = ["items": .array((0..<20).map { i in
             ["task": "t", "input": .string("document \(i)"), "output": ["n": .int(i)], "confidence": 0.5] })]
-
-        // The first batch takes the one slot and stays in it: its INSERT waits behind another client's lock.
-        let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
-        defer { if locker.process.isRunning { locker.process.terminate() } }
-        try await ConnectionWaitTests.until("psql holds the lock") {
-            try await Self.count(url, ConnectionWaitTests.itemsLocked) == 1
-        }
-        let first = Task { try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
-        try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
-        let second = Task { try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
-        try await ConnectionWaitTests.until("the second batch waits") { try await Self.batches(server, "waiting") == 1 }
+        let jam = try await Jam.start(queue: 1, deadlineSeconds: 60, batch: batch)
+        defer { jam.stop() }
 
         // A third finds the queue full: refused at once, with a reason and when to retry.
-        let (status, headers, data) = try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch)
+        let (status, headers, data) = try await jam.post(batch)
         let body = String(decoding: data, as: UTF8.self)
         #expect(status == 503, "\(body)")
         #expect(headers["Retry-After"] == "1")
@@ -34,44 +21,82 @@ import Testing
         #expect(body.contains("batches are being stored"), "\(body)")
 
         // The lock goes: both batches are stored, one after the other, and the gate is empty again.
-        try await locker.finish("COMMIT;")
-        #expect(try await first.value.0 == 200)
-        #expect(try await second.value.0 == 200)
-        #expect(try await Self.count(url, "SELECT count(*) FROM items") == 40)
-        #expect(try await Self.batches(server, "running") == 0)
-        #expect(try await Self.batches(server, "waiting") == 0)
+        try await jam.locker.finish("COMMIT;")
+        #expect(try await jam.first.value.0 == 200)
+        #expect(try await jam.second.value.0 == 200)
+        #expect(try await Self.count(jam.url, "SELECT count(*) FROM items") == 40)
+        #expect(try await Self.batches(jam.server, "running") == 0)
+        #expect(try await Self.batches(jam.server, "waiting") == 0)
     }
 
     /// A batch still waiting for its turn when the request deadline passes gets the deadline's 503 and leaves the queue;
     /// the slot it never took stays free for the next batch (a waiter left behind would hold its place for good).
     @Test func aWaitingBatchThatOutlivesTheDeadlineLeavesTheQueue() async throws {
-        let served = try await ServedDatabase.start(serverEnvironment: [
-            "LOUPE_MAX_CONCURRENT_BATCHES": "1", "LOUPE_BATCH_QUEUE": "4", "LOUPE_REQUEST_DEADLINE_S": "2"])
-        let (server, key, url) = (served.server, served.admin, served.environment["DATABASE_URL"]!)
-        defer { Task { _ = await server.terminate() } }
         let batch: JSONValue = ["items": [["task": "t", "input": "document", "output": ["n": 1], "confidence": 0.5]]]
-        let locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;")
-        defer { if locker.process.isRunning { locker.process.terminate() } }
-        try await ConnectionWaitTests.until("psql holds the lock") {
-            try await Self.count(url, ConnectionWaitTests.itemsLocked) == 1
-        }
-        let first = Task { try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
-        try await ConnectionWaitTests.until("the first batch holds the slot") { try await Self.batches(server, "running") == 1 }
-        let second = Task { try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
-        try await ConnectionWaitTests.until("the second batch waits") { try await Self.batches(server, "waiting") == 1 }
+        let jam = try await Jam.start(queue: 4, deadlineSeconds: 2, batch: batch)
+        defer { jam.stop() }
 
         // The waiting one outlives the 2 s deadline: 503 with a reason, and it has left the queue. (The first answers
         // only once its statement, stuck behind the lock, ends: the deadline cannot stop a statement under way.)
-        let (status, headers, data) = try await second.value
+        let (status, headers, data) = try await jam.second.value
         #expect(status == 503, "\(String(decoding: data, as: UTF8.self))")
         #expect(headers["Content-Type"] == "application/problem+json")
-        try await ConnectionWaitTests.until("the queue is empty") { try await Self.batches(server, "waiting") == 0 }
-        #expect(try await Self.batches(server, "running") == 1)
-        try await locker.finish("COMMIT;")
-        _ = try await first.value
-        try await ConnectionWaitTests.until("the slot is free") { try await Self.batches(server, "running") == 0 }
-        #expect(try await HTTP.request("POST", server.baseURL + "/v1/items/batch", key: key, json: batch).0 == 200)
-        #expect(try await Self.batches(server, "waiting") == 0)
+        try await ConnectionWaitTests.until("the queue is empty") { try await Self.batches(jam.server, "waiting") == 0 }
+        #expect(try await Self.batches(jam.server, "running") == 1)
+        try await jam.locker.finish("COMMIT;")
+        _ = try await jam.first.value
+        try await ConnectionWaitTests.until("the slot is free") { try await Self.batches(jam.server, "running") == 0 }
+        #expect(try await jam.post(batch).0 == 200)
+        #expect(try await Self.batches(jam.server, "waiting") == 0)
+    }
+
+    /// A server with one batch slot, jammed: a psql session locks `items`, the first batch holds the slot with its
+    /// INSERT waiting behind that lock, and the second waits for its turn (each seen in /metrics).
+    struct Jam {
+        typealias Reply = (Int, [String: String], Data)
+        let server: ServerProcess
+        let key: String
+        let url: String
+        let locker: LockHolder
+        let first: Task<Reply, any Error>
+        let second: Task<Reply, any Error>
+
+        static func start(queue: Int, deadlineSeconds: Int, batch: JSONValue) async throws -> Jam {
+            let served = try await ServedDatabase.start(serverEnvironment: [
+                "LOUPE_MAX_CONCURRENT_BATCHES": "1", "LOUPE_BATCH_QUEUE": String(queue), "LOUPE_REQUEST_DEADLINE_S": String(deadlineSeconds)])
+            let (server, key, url) = (served.server, served.admin, served.environment["DATABASE_URL"]!)
+            let locker: LockHolder
+            do { locker = try LockHolder(url: url, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;") } catch {
+                _ = await server.terminate()
+                throw error
+            }
+            let post = { @Sendable in try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch) }
+            var first: Task<Reply, any Error>?, second: Task<Reply, any Error>?
+            do {
+                try await ConnectionWaitTests.until("psql holds the lock") {
+                    try await BatchGateTests.count(url, ConnectionWaitTests.itemsLocked) == 1
+                }
+                first = Task { try await post() }
+                try await ConnectionWaitTests.until("the first batch holds the slot") { try await BatchGateTests.batches(server, "running") == 1 }
+                second = Task { try await post() }
+                try await ConnectionWaitTests.until("the second batch waits") { try await BatchGateTests.batches(server, "waiting") == 1 }
+            } catch {
+                // The server and the psql session end with the test that could not set them up.
+                if locker.process.isRunning { locker.process.terminate() }
+                _ = await server.terminate()
+                throw error
+            }
+            return Jam(server: server, key: key, url: url, locker: locker, first: first!, second: second!)
+        }
+
+        func post(_ batch: JSONValue) async throws -> Reply {
+            try await HTTP.raw("POST", server.baseURL + "/v1/items/batch", key: key, json: batch)
+        }
+
+        func stop() {
+            if locker.process.isRunning { locker.process.terminate() }
+            Task { [server] in _ = await server.terminate() }
+        }
     }
 
     /// `loupe_batches{state="…"}` from the server's /metrics.
