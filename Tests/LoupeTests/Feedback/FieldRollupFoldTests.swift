@@ -48,9 +48,8 @@ import Testing
 
     /// Backends of the test's database matching `condition` (a `pg_stat_activity` predicate).
     static func count(_ f: LoupeFixture, _ condition: String) async throws -> Int {
-        let (_, out, _) = try await Psql.run(url: f.databaseURL, """
+        try await Psql.integer(url: f.databaseURL, """
             SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND \(condition)
             """)
-        return Int(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }

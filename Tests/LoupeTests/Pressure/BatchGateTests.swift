@@ -24,7 +24,7 @@ import Testing
         try await jam.locker.finish("COMMIT;")
         #expect(try await jam.first.value.0 == 200)
         #expect(try await jam.second.value.0 == 200)
-        #expect(try await Self.count(jam.url, "SELECT count(*) FROM items") == 40)
+        #expect(try await Psql.integer(url: jam.url, "SELECT count(*) FROM items") == 40)
         #expect(try await Self.batches(jam.server, "running") == 0)
         #expect(try await Self.batches(jam.server, "waiting") == 0)
     }
@@ -74,7 +74,7 @@ import Testing
             var first: Task<Reply, any Error>?, second: Task<Reply, any Error>?
             do {
                 try await ConnectionWaitTests.until("psql holds the lock") {
-                    try await BatchGateTests.count(url, ConnectionWaitTests.itemsLocked) == 1
+                    try await Psql.integer(url: url, ConnectionWaitTests.itemsLocked) == 1
                 }
                 first = Task { try await post() }
                 try await ConnectionWaitTests.until("the first batch holds the slot") { try await BatchGateTests.batches(server, "running") == 1 }
@@ -106,9 +106,5 @@ import Testing
         guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
               let value = Double(line.dropFirst(prefix.count)) else { return -1 }
         return Int(value)
-    }
-
-    static func count(_ url: String, _ sql: String) async throws -> Int {
-        Int(try await Psql.run(url: url, sql).1.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }

@@ -18,14 +18,12 @@ import Testing
         try locker.run()
         defer { locker.terminate() }
         try await Self.until("psql holds the lock") {
-            Int(try await Psql.run(url: url, Self.itemsLocked).1
-                .trimmingCharacters(in: .whitespacesAndNewlines)) == 1
+            try await Psql.integer(url: url, Self.itemsLocked) == 1
         }
         let blocked = (0..<2).map { _ in Task { try await HTTP.request("GET", server.baseURL + "/v1/items?limit=1", key: key) } }
         // (A background service's query may be one of them; either way both connections are taken.)
         try await Self.until("both connections wait on the lock") {
-            (Int(try await Psql.run(url: url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").1
-                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 2
+            try await Psql.integer(url: url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") >= 2
         }
 
         // Before: this waited behind the lock (20 s) for a connection. Now: refused after 300 ms, and said so.

@@ -7,6 +7,11 @@ enum Psql {
         try await OffPool.run { try blocking(url: url, sql) }
     }
 
+    /// The one number `sql` selects (a count), or -1 when psql printed something else.
+    static func integer(url: String, _ sql: String) async throws -> Int {
+        Int(try await run(url: url, sql).1.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
     static func blocking(url: String, _ sql: String) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
