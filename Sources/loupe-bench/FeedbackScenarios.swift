@@ -35,13 +35,21 @@ struct FeedbackScenarios {
         report.row("few-shot query p99 when no query word is rare (KNN fallback)", fallback.percentile(0.99), unit: "ms", limit: nil)
 
         try await servers.baseline.seedDecided(task: "exported", count: exportRows)
+        // Exports read rows decided long before, which autovacuum has settled. Right after the bulk seed, the first reader
+        // set every row's hint bits while autovacuum worked through the million new rows beside it, and `\copy`, run
+        // second, found them settled. So: settle them first, then alternate the two readers twice and keep each one's best.
+        try await servers.baseline.upkeep()
         let rssBefore = servers.loupe.peakRSSMiB
-        let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=exported&format=jsonl", key: key)
-        guard export.lines == exportRows else { throw BenchError("export wrote \(export.lines) rows, not \(exportRows)") }
-        let rate = Double(exportRows) / export.seconds
-        let copy = try Copy.rate(location: servers.session.location, rows: exportRows)
-        report.row("psql \\copy (SELECT the same columns) TO /dev/null, \(exportRows) rows", copy, unit: "rows/s", limit: nil)
-        report.row("Loupe GET /v1/export jsonl read by curl, \(exportRows) rows", rate, unit: "rows/s", limit: copy, target: "≥ 0.5 × COPY")
+        var rate = 0.0, copy = 0.0
+        for _ in 0..<2 {
+            let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=exported&format=jsonl", key: key)
+            guard export.lines == exportRows else { throw BenchError("export wrote \(export.lines) rows, not \(exportRows)") }
+            rate = max(rate, Double(exportRows) / export.seconds)
+            copy = max(copy, try Copy.rate(location: servers.session.location, rows: exportRows))
+        }
+        report.row("psql \\copy (SELECT the same columns) TO /dev/null, \(exportRows) rows, best of 2", copy, unit: "rows/s", limit: nil)
+        report.row("Loupe GET /v1/export jsonl read by curl, \(exportRows) rows, best of 2", rate, unit: "rows/s", limit: copy,
+                   target: "≥ 0.5 × COPY")
         report.row("loupe serve peak RSS growth during the export", servers.loupe.peakRSSMiB - rssBefore, unit: "MiB", limit: nil, target: "flat")
     }
 }
