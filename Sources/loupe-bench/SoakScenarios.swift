@@ -1,10 +1,12 @@
 import Foundation
 import LoupeJSON
+import LoupeStore
 
 /// Issue 17, point 3: flat at 10 million. The `items` table grows to `items` rows (with their history) in three
 /// steps while reviewers claim and decide and intake continues, for `minutes` in all; at 0, 10%, 50% and 100% it
-/// measures intake p99 (`wrk`, its own process), claim p99, few-shot p99, export rows/s, the items table's dead-tuple
-/// ratio and the tables' size per million items. Each figure is compared with its value at 0 (target: within 1.5×).
+/// measures intake p99 (`wrk`, its own process) beside `pgbench` inserting the same row, claim p99, few-shot p99,
+/// export rows/s beside `\copy` of the same rows, the items table's dead-tuple ratio and the tables' size per million
+/// items. Each figure is compared with its value at 0 (target: within 1.5×).
 struct SoakScenarios {
     let servers: BenchServers
     let setup: BenchSetup
@@ -16,7 +18,7 @@ struct SoakScenarios {
     static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
 
     struct Figures {
-        var intakeP99 = 0.0, intakeRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
+        var intakeP99 = 0.0, intakeRate = 0.0, rawRate = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
         var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, peopleMiB = 0.0, rows = 0.0
     }
 
@@ -65,6 +67,9 @@ struct SoakScenarios {
             let label = "soak at \(target) grown items"
             report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)", figures.intakeP99,
                        unit: "ms", limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): pgbench INSERT of the same pending row, 32 connections, time-ordered ids", figures.rawRate,
+                       unit: "rows/s", limit: nil)
+            report.row("\(label): intake rate / raw INSERT rate", figures.intakeRate / figures.rawRate, unit: "×", limit: nil)
             report.row("\(label): claim p99", figures.claimP99, unit: "ms", limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
@@ -121,6 +126,11 @@ struct SoakScenarios {
         let wrk = try Wrk(url: "http://127.0.0.1:\(servers.loupe.port)", key: ingest, body: OverloadScenarios.body)
             .run(connections: 32, seconds: 10, pauseMs: 0)
         (f.intakeP99, f.intakeRate) = (wrk.percentile(0.99), Double(wrk.ok) / wrk.seconds)
+        // The limit at this size, in the same run: PostgreSQL inserting the same pending row into the same table and
+        // indexes, on as many connections (the export has `\copy` beside it for the same reason).
+        let raw = try Pgbench(location: servers.session.location, clients: 32, transactionsPerClient: 200)
+            .run(script: UserLoadScenarios.insert(OverloadScenarios.body, rows: 1, id: RawBaseline.orderedID) + ";\n", rowsPerTransaction: 1)
+        f.rawRate = raw?.tps ?? .nan
         let clock = ContinuousClock()
         var claims: [Double] = []
         for _ in 0..<1000 {

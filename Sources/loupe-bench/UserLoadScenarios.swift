@@ -68,11 +68,13 @@ struct UserLoadScenarios {
     }
 
     /// An INSERT of `rows` copies of the body's item as a pending row, each with its own literals (as a client sends them).
-    static func insert(_ body: String, rows: Int) -> String {
+    /// `id` is the SQL for each row's id: random by default, `RawBaseline.orderedID` for ids in insertion order as intake's
+    /// are (where a table holds millions of rows, random ids insert all over the primary key's pages, which intake never does).
+    static func insert(_ body: String, rows: Int, id: String = "gen_random_uuid()") -> String {
         let json = (try? JSONParser.parse(body)) ?? .null
         let output = Pgbench.literal(JSONWriter.string(json["output"] ?? .null))
         let input = Pgbench.literal(JSONWriter.string(json["input"] ?? .null))
-        let row = "(gen_random_uuid(), '\(OverloadScenarios.task)', 'pending', \(input), \(output), 0.83, '[]', 'waiting', now(), now())"
+        let row = "(\(id), '\(OverloadScenarios.task)', 'pending', \(input), \(output), 0.83, '[]', 'waiting', now(), now())"
         return "INSERT INTO items (id, task, status, input, output, confidence, reasons, queue_state, created_at, updated_at) VALUES\n"
             + Array(repeating: row, count: rows).joined(separator: ",\n")
     }

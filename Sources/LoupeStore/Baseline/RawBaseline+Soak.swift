@@ -20,6 +20,10 @@ extension RawBaseline {
         }
     }
 
+    /// SQL for a UUID in insertion order, as intake's UUIDv7 ids are (PostgreSQL 15 has no uuidv7()).
+    public static let orderedID = "(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || '7' "
+        + "|| substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid"
+
     /// Items whose random draw is at least `waitingFrom` are left waiting.
     func grow(task: String, count: Int, waitingFrom: Double, chunk: Int, progress: (@Sendable (String) -> Void)?) async throws {
         var remaining = count
@@ -29,8 +33,7 @@ extension RawBaseline {
                 WITH made AS (
                     -- Ids in insertion order, as UUIDv7 from intake are (random v4 ids scatter id order over the heap, and
                     -- every read by id, an export's pages first, pays for it); arrival times spread over 30 days.
-                    SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || '7'
-                            || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid AS id,
+                    SELECT \(unescaped: Self.orderedID) AS id,
                            g, random() AS r, now() - make_interval(secs => 30 * 86400 * random()) AS at,
                            (SELECT string_agg(md5(g::text || '-' || k || '-' || random()), ' ') FROM generate_series(1, 30) k) AS text
                     FROM generate_series(1, \(n)) g
