@@ -20,6 +20,31 @@ import Testing
         #expect(JSONWriter.string(.string("a\u{01}\u{1f}\"b")) == #""a\u0001\u001f\"b""#)
     }
 
+    /// Plain runs are found eight bytes at a time: a byte that ends one (quote, backslash, control, or a non-ASCII byte
+    /// that needs validating) must be seen at every position within a word and across word boundaries, by parser and writer.
+    @Test func everySpecialByteIsSeenAtEveryOffset() throws {
+        let specials: [(written: String, value: String)] = [
+            (#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u001f"#, "\u{1f}"), ("é", "é"), ("😀", "😀"),
+        ]
+        for length in 0...19 {
+            for offset in 0...length {
+                for special in specials {
+                    let before = String(repeating: "a", count: offset), after = String(repeating: "b", count: length - offset)
+                    let value = before + special.value + after
+                    #expect(try JSONParser.parse("\"" + before + special.written + after + "\"") == .string(value), "\(length) \(offset)")
+                    #expect(JSONWriter.string(.string(value)) == "\"" + before + special.written + after + "\"", "\(length) \(offset)")
+                }
+                // A raw control byte and invalid UTF-8 are errors wherever they sit.
+                guard offset < length else { continue }
+                var raw = Array(("\"" + String(repeating: "a", count: length) + "\"").utf8)
+                raw[1 + offset] = 0x01
+                #expect(throws: JSONParseError.self) { try JSONParser.parse(raw) }
+                raw[1 + offset] = 0xFF
+                #expect(throws: JSONParseError.self) { try JSONParser.parse(raw) }
+            }
+        }
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"\\x\"", "\"\\ud800\"", "[1] 2", "\"a\u{01}\""])
     func rejectsMalformed(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

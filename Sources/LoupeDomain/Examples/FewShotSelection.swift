@@ -10,7 +10,7 @@ import LoupeJSON
 public enum FewShotSelection {
     public static func select(_ candidates: [Example], k: Int, duplicateSimilarity: Double = 0.9, maxChars: Int? = nil) -> [Example] {
         var chosen: [Example] = []
-        var chosenGrams: [Set<String>] = []
+        var chosenGrams: [Set<UInt64>] = []
         var deferred: [Example] = []
         for candidate in candidates where chosen.count < k {
             let grams = Trigrams.of(candidate.inputText)
@@ -37,23 +37,5 @@ public enum FewShotSelection {
             kept.append(example)
         }
         return kept
-    }
-}
-
-/// pg_trgm's notion of trigrams, so diversity is measured like relevance is.
-public enum Trigrams {
-    public static func of(_ text: String) -> Set<String> {
-        var grams = Set<String>()
-        for word in text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-            let padded = Array("  " + word + " ")
-            guard padded.count >= 3 else { continue }
-            for i in 0...(padded.count - 3) { grams.insert(String(padded[i..<(i + 3)])) }
-        }
-        return grams
-    }
-
-    public static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
-        let union = a.union(b).count
-        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
     }
 }
