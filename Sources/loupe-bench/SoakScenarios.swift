@@ -59,12 +59,18 @@ struct SoakScenarios {
             // A file that says the soak is measuring: other work on the machine (a build) can wait for it to go.
             FileManager.default.createFile(atPath: Self.measuringFlag, contents: nil)
             Self.progress("measuring at \(target) grown items")
+            let machine = BackgroundCPU.sample()
             let figures = try await measure(ingest: ingest)
+            let measured = BackgroundCPU.sample()
             try? FileManager.default.removeItem(atPath: Self.measuringFlag)
             Self.progress("measured at \(target) grown items")
             let base = first ?? figures
             first = base
             let label = "soak at \(target) grown items"
+            // Every figure of the 1-million step of one run fell with `pgbench`'s and `\copy`'s: this row says whether
+            // PostgreSQL's background work or the hypervisor took the cores meanwhile.
+            report.row("\(label): PostgreSQL background CPU while measuring", measured.total(since: machine),
+                       unit: "s (" + measured.summary(since: machine) + ")", limit: nil)
             report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)", figures.intakeP99,
                        unit: "ms", limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): pgbench INSERT of the same pending row, 32 connections, time-ordered ids", figures.rawRate,
