@@ -1,8 +1,8 @@
 /// Finds where a JSON string's plain run ends, eight bytes at a time: the first `"`, `\` or control byte (below
-/// 0x20) at or after `from`, or `end`; and whether any byte before it had its top bit set (non-ASCII, so the run
-/// needs UTF-8 validation). The byte-at-a-time loops it replaces were the parser's and the writer's hottest lines
-/// in `perf record` of batch intake (`parseString` 4.4%, `writeEscaped` 4.6% of the server's samples, both scanning
-/// 1 KB inputs).
+/// 0x20) at or after `from`, or the buffer's end; and whether any byte before it had its top bit set (non-ASCII, so
+/// the run needs UTF-8 validation). The byte-at-a-time loops it replaces were the parser's and the writer's hottest
+/// lines in `perf record` of batch intake (`parseString` 4.4%, `writeEscaped` 4.6% of the server's samples, both
+/// scanning 1 KB inputs).
 enum StringScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
