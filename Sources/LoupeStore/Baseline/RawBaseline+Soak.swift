@@ -59,8 +59,8 @@ extension RawBaseline {
                 INSERT INTO item_events (item_id, event, actor, at, details)
                 SELECT i.id, e.event, 'key:soak', i.created_at, '{}'::jsonb
                 FROM inserted i
-                CROSS JOIN LATERAL unnest(CASE WHEN i.decided_by LIKE 'user:%' THEN ARRAY['received', 'routed', 'claimed', 'decided']
-                                               ELSE ARRAY['received', 'routed'] END) AS e(event)
+                CROSS JOIN LATERAL unnest(CASE WHEN i.decided_by LIKE 'user:%' THEN ARRAY['intake', 'claimed', 'decided']
+                                               ELSE ARRAY['intake'] END) AS e(event)
                 """, logger: logger)
             remaining -= n
             if (count - remaining) % 500_000 < chunk { progress?("grown \(count - remaining) of \(count) on this connection") }

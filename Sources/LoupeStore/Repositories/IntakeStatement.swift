@@ -3,7 +3,7 @@ import LoupeDomain
 import LoupeJSON
 import PostgresNIO
 
-/// Intake's one statement (items, their history rows, their events), prepared once per connection:
+/// Intake's one statement (items, their history row, their events), prepared once per connection:
 /// parsing and planning this CTE on every request cost more than executing it.
 struct IntakeStatement: PostgresPreparedStatement {
     typealias Row = UUID
@@ -34,11 +34,10 @@ struct IntakeStatement: PostgresPreparedStatement {
             ON CONFLICT (task, external_id) WHERE external_id IS NOT NULL AND gold_id IS NULL DO NOTHING
             RETURNING id, task, status, audit, reasons
         ), history AS (
+            -- One `intake` row, shown by the history API as `received` and `routed` (migration 0036).
             INSERT INTO item_events (item_id, event, actor, at, details)
-            SELECT i.id, e.event, $2, $1,
-                   CASE e.event WHEN 'routed' THEN jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
-                                ELSE '{}'::jsonb END
-            FROM inserted i CROSS JOIN (VALUES ('received'), ('routed')) AS e(event)
+            SELECT i.id, 'intake', $2, $1, jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
+            FROM inserted i
         ), outbox AS (
             -- The events table's trigger fans these out to webhook and callback deliveries.
             INSERT INTO events (event, task, item_id, actor, at)

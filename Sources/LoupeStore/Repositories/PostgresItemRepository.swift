@@ -26,7 +26,7 @@ public struct PostgresItemRepository: ItemRepository {
 
     public func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult] {
         guard !items.isEmpty else { return [] }
-        // One statement: the items, their 'received' and 'routed' history and their outbox rows commit together.
+        // One statement: the items, their `intake` history row and their outbox rows commit together.
         let statement = IntakeStatement(items, actor: actor, now: now)
         let rows = try await client.execute(statement, logger: logger)
         var inserted = Set<UUID>()

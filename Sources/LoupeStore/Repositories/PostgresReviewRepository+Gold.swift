@@ -57,19 +57,18 @@ extension PostgresReviewRepository {
             ), claimed AS (
                 SELECT * FROM fresh UNION ALL SELECT * FROM again
             ), sender AS (
-                -- A new copy's history starts as intake's does, received from whoever sends the task's real items.
+                -- A new copy's history starts as intake's does (one `intake` row), received from whoever sends the task's real items.
                 SELECT f.id, f.reasons,
-                       coalesce((SELECT v.actor FROM items r JOIN item_events v ON v.item_id = r.id AND v.event = 'received'
+                       coalesce((SELECT v.actor FROM items r JOIN item_events v ON v.item_id = r.id AND v.event IN ('intake', 'received')
                                  WHERE r.task = f.task AND r.gold_id IS NULL ORDER BY r.created_at DESC LIMIT 1), g.created_by) AS actor
                 FROM fresh f JOIN gold_items g ON g.id = f.gold_id
             ), history AS (
                 INSERT INTO item_events (item_id, event, actor, at, details)
                 SELECT h.id, h.event, h.actor, \(now), h.details FROM (
-                    SELECT id, 1 AS n, 'received' AS event, actor, '{}'::jsonb AS details FROM sender
+                    SELECT id, 1 AS n, 'intake' AS event, actor, jsonb_build_object('status', 'pending', 'audit', false, 'reasons', reasons) AS details
+                    FROM sender
                     UNION ALL
-                    SELECT id, 2, 'routed', actor, jsonb_build_object('status', 'pending', 'audit', false, 'reasons', reasons) FROM sender
-                    UNION ALL
-                    SELECT id, 3, 'claimed', \(actor), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
+                    SELECT id, 2, 'claimed', \(actor), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
                 ) h
                 ORDER BY h.n
             )

@@ -119,8 +119,14 @@ public struct PostgresReviewRepository: ReviewRepository {
             WHERE e.item_id = \(id) ORDER BY e.id
             """, logger: logger)
         for try await (eventID, event, actor, name, at, duration, details) in rows.decode((Int, String, String, String?, Date, Int?, String).self) {
-            events.append(ItemEvent(id: eventID, event: event, actor: actor, actorName: name, at: at, durationMs: duration,
-                                    details: (try? JSONParser.parse(details)) ?? .null))
+            let details = (try? JSONParser.parse(details)) ?? .null
+            guard event == "intake" else {
+                events.append(ItemEvent(id: eventID, event: event, actor: actor, actorName: name, at: at, durationMs: duration, details: details))
+                continue
+            }
+            // Intake stores one row for its two events (migration 0036); the id below it is never another row's.
+            events.append(ItemEvent(id: eventID - 1, event: "received", actor: actor, actorName: name, at: at, durationMs: nil, details: [:]))
+            events.append(ItemEvent(id: eventID, event: "routed", actor: actor, actorName: name, at: at, durationMs: duration, details: details))
         }
         if events.isEmpty {
             for try await _ in try await client.query("SELECT 1 FROM items WHERE id = \(id)", logger: logger) { return [] }

@@ -53,6 +53,8 @@ import Testing
             #expect(served.json["reasons"]?[0]?["code"] == "below_threshold", "\(served.text)")
             let history = try await f.call(.get, "/v1/items/\(goldCopy)/history", as: .reviewer, key: r1).json["events"]?.arrayValue ?? []
             #expect(history.compactMap { $0["event"]?.stringValue } == ["received", "routed", "claimed"])
+            let eventIDs = history.compactMap { $0["id"]?.doubleValue.map { Int($0) } }
+            #expect(eventIDs.count == 3 && eventIDs[1] == eventIDs[0] + 1, "ids spaced as a real item's are: \(eventIDs)")
             let answered = try await decide(f, r1, goldCopy, raw: #"{"action": "correct", "output": {"total": 12.50, "vendor": "ACME"}}"#)
             #expect(answered.json["status"] == "corrected", "one answer decides a gold item, consensus or not: \(answered.text)")
 
