@@ -24,6 +24,8 @@ public struct Schema: Sendable {
     /// Whether any subschema uses `unevaluatedProperties`/`unevaluatedItems`, the only readers of annotations. Without
     /// them, recording which members passed (a set insert per property) was wasted work on every intake.
     let tracksAnnotations: Bool
+    /// The everyday keywords as typed nodes, answering `isValid` without the interpreter; nil when the schema uses others.
+    let compiled: CompiledCheck?
 
     public init(_ root: JSONValue, options: Options = .init()) {
         self.root = root
@@ -33,6 +35,7 @@ public struct Schema: Sendable {
         self.registry = SchemaRegistry(root: root, base: base)
         self.regexes = RegexCache(patterns: registry.patterns)
         self.tracksAnnotations = Self.mentions(["unevaluatedProperties", "unevaluatedItems"], in: root)
+        self.compiled = CompiledCheck(root)
     }
 
     /// Whether any object in `value` has one of `keys` (a property that happens to be so named counts too; harmless).
@@ -54,6 +57,12 @@ public struct Schema: Sendable {
     }
 
     public func isValid(_ instance: JSONValue) -> Bool {
+        if let compiled { return compiled.accepts(instance, regexes: regexes, assertFormats: options.assertFormats) }
+        return interpretedIsValid(instance)
+    }
+
+    /// The interpreter's answer, which the compiled check must always give too.
+    func interpretedIsValid(_ instance: JSONValue) -> Bool {
         let evaluator = Evaluator(schema: self)
         return evaluator.evaluate(root, instance, base: rootBase, idResolved: true, instancePath: "", schemaPath: "", collect: false).valid
     }
