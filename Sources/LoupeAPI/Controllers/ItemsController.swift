@@ -49,26 +49,29 @@ struct ItemsController {
         // A batch counts as one request per item against the key's rate (the gate took one already).
         if let principal = context.principal, entries.count > 1 { try limiter.admit(principal, cost: Double(entries.count - 1)) }
         let now = deps.clock.now()
-        var outcomes: [Result<RoutedItem, Problem>] = []
+        // The routed items go straight into the list that is stored (a copy of each was a retain per field); a failed
+        // entry keeps its problem in its place in the answer.
+        var valid: [RoutedItem] = []
+        var problems: [Problem?] = []
+        valid.reserveCapacity(entries.count)
+        problems.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
             do {
                 let submission = try ItemSubmission.parse(entry, prefix: "items[\(index)]", destinations: deps.destinations)
-                outcomes.append(.success(try await route(submission, for: context.principal, now: now)))
+                valid.append(try await route(submission, for: context.principal, now: now))
+                problems.append(nil)
             } catch let problem as Problem {
-                outcomes.append(.failure(problem))
+                problems.append(problem)
             }
         }
-        let valid = outcomes.compactMap { try? $0.get() }
         var stored = try await deps.items.insert(valid, actor: context.actor, now: now).makeIterator()
-        let results: [JSONValue] = outcomes.map { outcome in
-            switch outcome {
-            case .success:
+        let results: [JSONValue] = problems.map { problem in
+            guard let problem else {
                 let result = stored.next()!
                 if result.created { metrics.routed(result.status) }
                 return result.json
-            case .failure(let problem):
-                return ["error": ["status": .int(problem.status), "detail": .string(problem.detail)]]
             }
+            return ["error": ["status": .int(problem.status), "detail": .string(problem.detail)]]
         }
         return .json(["results": .array(results)])
     }

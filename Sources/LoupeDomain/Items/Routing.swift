@@ -9,15 +9,34 @@ public struct RoutingReason: Sendable, Equatable {
     public let message: String
     public var pointer: String?
     public var keyword: String?
-    public var threshold: Double?
-    public var value: Double?
+    /// Kept as JSON numbers: writing a double's digits is the dear part, and intake wrote each twice per queued item
+    /// (once in the message, once in the JSON).
+    public var thresholdNumber: JSONNumber?
+    public var valueNumber: JSONNumber?
+    public var threshold: Double? { thresholdNumber?.value }
+    public var value: Double? { valueNumber?.value }
+
+    public init(code: Code, message: String, pointer: String? = nil, keyword: String? = nil,
+                threshold: JSONNumber? = nil, value: JSONNumber? = nil) {
+        self.code = code
+        self.message = message
+        self.pointer = pointer
+        self.keyword = keyword
+        self.thresholdNumber = threshold
+        self.valueNumber = value
+    }
+
+    public init(code: Code, message: String, pointer: String? = nil, keyword: String? = nil, threshold: Double?, value: Double?) {
+        self.init(code: code, message: message, pointer: pointer, keyword: keyword,
+                  threshold: threshold.map(JSONNumber.init), value: value.map(JSONNumber.init))
+    }
 
     public var json: JSONValue {
         var o: JSONObject = ["code": .string(code.rawValue), "message": .string(message)]
         if let pointer { o["pointer"] = .string(pointer) }
         if let keyword { o["keyword"] = .string(keyword) }
-        if let threshold { o["threshold"] = .double(threshold) }
-        if let value { o["value"] = .double(value) }
+        if let thresholdNumber { o["threshold"] = .number(thresholdNumber) }
+        if let valueNumber { o["value"] = .number(valueNumber) }
         return .object(o)
     }
 }
@@ -26,6 +45,8 @@ public struct RoutingReason: Sendable, Equatable {
 public struct Routing: Sendable {
     public let status: ItemStatus
     public let reasons: [RoutingReason]
+    /// `reasons` as stored and answered, built once: intake wrote it twice per queued item (statement and answer).
+    public let reasonsJSON: JSONValue
     /// An approved item also sampled into review to measure auto-approval's error rate.
     public let audit: Bool
     /// The task's audit rate when an approved item was routed: the chance it had of being sampled, whose inverse
@@ -35,6 +56,7 @@ public struct Routing: Sendable {
     public init(status: ItemStatus, reasons: [RoutingReason], audit: Bool, auditRate: Double = 0) {
         self.status = status
         self.reasons = reasons
+        self.reasonsJSON = .array(reasons.map(\.json))
         self.audit = audit
         self.auditRate = auditRate
     }
@@ -44,18 +66,19 @@ public struct Routing: Sendable {
         var reasons: [RoutingReason] = []
         let t = task.definition
         if item.confidence < t.threshold {
+            let confidence = JSONNumber(item.confidence)
             reasons.append(RoutingReason(code: .belowThreshold,
-                message: "confidence \(fmt(item.confidence)) is below the task threshold \(fmt(t.threshold))",
-                threshold: t.threshold, value: item.confidence))
+                message: "confidence \(confidence.literal) is below the task threshold \(task.threshold.literal)",
+                threshold: task.threshold, value: confidence))
         }
-        for pointer in t.fieldThresholds.keys.sorted() {
-            let limit = t.fieldThresholds[pointer]!
+        for (pointer, limit) in task.fieldThresholds {
             // A field without its own confidence is as confident as the item overall.
             let value = item.fieldConfidence?[pointer] ?? item.confidence
-            if value < limit {
+            if value < limit.value {
+                let number = JSONNumber(value)
                 reasons.append(RoutingReason(code: .fieldBelowThreshold,
-                    message: "field \(pointer) confidence \(fmt(value)) is below its threshold \(fmt(limit))",
-                    pointer: pointer, threshold: limit, value: value))
+                    message: "field \(pointer) confidence \(number.literal) is below its threshold \(limit.literal)",
+                    pointer: pointer, threshold: limit, value: number))
             }
         }
         for error in task.schema.validate(item.output) {
@@ -76,6 +99,4 @@ public struct Routing: Sendable {
         let x = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         return Double(x) / Double(UInt64.max) < rate
     }
-
-    static func fmt(_ x: Double) -> String { JSONNumber(x).literal }
 }

@@ -50,24 +50,24 @@ struct IntakeStatement: PostgresPreparedStatement {
 
     let now: Date
     let actor: String
-    var ids: [UUID] = []
-    var tasks: [String] = [], externalIDs: [String] = [], statuses: [String] = []
-    var audits: [Bool] = []
-    var queued: [String] = []
-    var priorities: [Int] = []
+    var ids: WireArray<UUID>
+    var tasks: WireArray<String>, externalIDs: WireArray<String>, statuses: WireArray<String>
+    var audits: WireArray<Bool>
+    var queued: WireArray<String>
+    var priorities: WireArray<Int>
     /// JSON documents per item, NULL where absent.
     var inputs: JSONTextArray, outputs: JSONTextArray, fieldConfidences: JSONTextArray, metadata: JSONTextArray
     var reasons: JSONTextArray
-    var confidences: [Double] = []
-    var models: [String] = [], promptVersions: [String] = []
-    var callbacks: [String] = []
+    var confidences: WireArray<Double>
+    var models: WireArray<String>, promptVersions: WireArray<String>
+    var callbacks: WireArray<String>
     /// Seconds to each pending item's deadline (0 = none) and what happens then ("" = nothing).
-    var deadlines: [Int] = []
-    var onDeadline: [String] = []
+    var deadlines: WireArray<Int>
+    var onDeadline: WireArray<String>
     /// Each item's embedding as base64 little-endian float32s ("" = none).
-    var embeddings: [String] = []
+    var embeddings: WireArray<String>
     /// The audit rate an approved item was sampled at (ignored for pending ones).
-    var auditRates: [Double] = []
+    var auditRates: WireArray<Double>
 
     /// The columns of `items`, in one pass: a map per column copied every item (a retain per field) twenty times over,
     /// and retain/release led the server's profile of batch intake. Empty strings stand for NULL in the plain text arrays
@@ -78,11 +78,11 @@ struct IntakeStatement: PostgresPreparedStatement {
         let n = items.count
         inputs = JSONTextArray(capacity: n, bytesPerElement: 1024); outputs = JSONTextArray(capacity: n, bytesPerElement: 256)
         fieldConfidences = JSONTextArray(capacity: n); metadata = JSONTextArray(capacity: n); reasons = JSONTextArray(capacity: n)
-        ids.reserveCapacity(n); tasks.reserveCapacity(n); externalIDs.reserveCapacity(n); statuses.reserveCapacity(n)
-        audits.reserveCapacity(n); queued.reserveCapacity(n); priorities.reserveCapacity(n)
-        confidences.reserveCapacity(n); models.reserveCapacity(n)
-        promptVersions.reserveCapacity(n); callbacks.reserveCapacity(n)
-        deadlines.reserveCapacity(n); onDeadline.reserveCapacity(n); embeddings.reserveCapacity(n); auditRates.reserveCapacity(n)
+        ids = .init(capacity: n); tasks = .init(capacity: n); externalIDs = .init(capacity: n); statuses = .init(capacity: n)
+        audits = .init(capacity: n); queued = .init(capacity: n); priorities = .init(capacity: n)
+        confidences = .init(capacity: n); models = .init(capacity: n); promptVersions = .init(capacity: n)
+        callbacks = .init(capacity: n); deadlines = .init(capacity: n); onDeadline = .init(capacity: n)
+        embeddings = .init(capacity: n); auditRates = .init(capacity: n)
         for item in items {
             let s = item.submission, routing = item.routing
             ids.append(item.id)
@@ -99,7 +99,7 @@ struct IntakeStatement: PostgresPreparedStatement {
             models.append(s.model ?? "")
             promptVersions.append(s.promptVersion ?? "")
             metadata.append(s.metadata)
-            reasons.append(JSONValue.array(routing.reasons.map(\.json)))
+            reasons.append(routing.reasonsJSON)
             callbacks.append(s.callbackURL ?? "")
             deadlines.append(item.deadline?.seconds ?? 0)
             onDeadline.append(item.deadline?.action.rawValue ?? "")

@@ -51,7 +51,7 @@ public struct PostgresItemRepository: ItemRepository {
         return try items.map { item in
             if inserted.contains(item.id) {
                 return IntakeResult(id: item.id, status: item.routing.status,
-                                    reasons: .array(item.routing.reasons.map(\.json)), created: true)
+                                    reasons: item.routing.reasonsJSON, created: true)
             }
             guard let externalID = item.submission.externalID,
                   let found = existing[item.submission.task + "\u{0}" + externalID] else {
