@@ -36,19 +36,21 @@ struct WireArray<Element: WireElement>: PostgresNonThrowingEncodable {
     }
 }
 
-/// A value `WireArray` can hold: its PostgreSQL types and its binary form, length first.
+/// A value `WireArray` can hold: its PostgreSQL element and array types and its binary form, length first.
 protocol WireElement {
-    static var elementType: PostgresDataType { get }
-    static var arrayType: PostgresDataType { get }
-    /// Bytes of a usual value, to size the buffer once.
-    static var typicalSize: Int { get }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { get }
     func writeElement(into buffer: inout ByteBuffer)
 }
 
+extension WireElement {
+    static var elementType: PostgresDataType { types.element }
+    static var arrayType: PostgresDataType { types.array }
+    /// Bytes of a usual value, to size the buffer once (a string's inline size stands in for its text).
+    static var typicalSize: Int { MemoryLayout<Self>.size }
+}
+
 extension String: WireElement {
-    static var elementType: PostgresDataType { .text }
-    static var arrayType: PostgresDataType { .textArray }
-    static var typicalSize: Int { 16 }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { (.text, .textArray) }
     func writeElement(into buffer: inout ByteBuffer) {
         let lengthAt = buffer.writerIndex
         buffer.writeInteger(0, as: Int32.self)
@@ -58,39 +60,22 @@ extension String: WireElement {
 }
 
 extension Int: WireElement {
-    static var elementType: PostgresDataType { .int8 }
-    static var arrayType: PostgresDataType { .int8Array }
-    static var typicalSize: Int { 8 }
-    func writeElement(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(8, as: Int32.self)
-        buffer.writeInteger(Int64(self))
-    }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { (.int8, .int8Array) }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeInteger(8, as: Int32.self); buffer.writeInteger(Int64(self)) }
 }
 
 extension Double: WireElement {
-    static var elementType: PostgresDataType { .float8 }
-    static var arrayType: PostgresDataType { .float8Array }
-    static var typicalSize: Int { 8 }
-    func writeElement(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(8, as: Int32.self)
-        buffer.writeInteger(bitPattern)
-    }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { (.float8, .float8Array) }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeInteger(8, as: Int32.self); buffer.writeInteger(bitPattern) }
 }
 
 extension Bool: WireElement {
-    static var elementType: PostgresDataType { .bool }
-    static var arrayType: PostgresDataType { .boolArray }
-    static var typicalSize: Int { 1 }
-    func writeElement(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(1, as: Int32.self)
-        buffer.writeInteger(self ? 1 : 0, as: UInt8.self)
-    }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { (.bool, .boolArray) }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeInteger(1, as: Int32.self); buffer.writeInteger(self ? 1 : 0, as: UInt8.self) }
 }
 
 extension UUID: WireElement {
-    static var elementType: PostgresDataType { .uuid }
-    static var arrayType: PostgresDataType { .uuidArray }
-    static var typicalSize: Int { 16 }
+    static var types: (element: PostgresDataType, array: PostgresDataType) { (.uuid, .uuidArray) }
     func writeElement(into buffer: inout ByteBuffer) {
         buffer.writeInteger(16, as: Int32.self)
         withUnsafeBytes(of: uuid) { _ = buffer.writeBytes($0) }
