@@ -27,10 +27,13 @@ public struct PostgresItemRepository: ItemRepository {
     public func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult] {
         guard !items.isEmpty else { return [] }
         // One statement: the items, their `intake` history row and their outbox rows commit together.
-        let statement = IntakeStatement(items, actor: actor, now: now)
-        let rows = try await client.execute(statement, logger: logger)
+        let columns = IntakeColumns(items, actor: actor, now: now)
         var inserted = Set<UUID>()
-        for try await id in rows { inserted.insert(id) }
+        if items.contains(where: { $0.submission.externalID != nil }) {
+            for try await id in try await client.execute(IdempotentIntakeStatement(columns: columns), logger: logger) { inserted.insert(id) }
+        } else {
+            for try await id in try await client.execute(IntakeStatement(columns: columns), logger: logger) { inserted.insert(id) }
+        }
 
         var existing: [String: IntakeResult] = [:]
         let repeats = items.filter { !inserted.contains($0.id) }
