@@ -26,9 +26,11 @@ public struct RoutingReason: Sendable, Equatable {
         self.valueNumber = value
     }
 
-    public init(code: Code, message: String, pointer: String? = nil, keyword: String? = nil, threshold: Double?, value: Double?) {
-        self.init(code: code, message: message, pointer: pointer, keyword: keyword,
-                  threshold: threshold.map(JSONNumber.init), value: value.map(JSONNumber.init))
+    /// The item's confidence is under the task's threshold.
+    public static func belowThreshold(confidence: JSONNumber, threshold: JSONNumber) -> RoutingReason {
+        RoutingReason(code: .belowThreshold,
+                      message: "confidence \(confidence.literal) is below the task threshold \(threshold.literal)",
+                      threshold: threshold, value: confidence)
     }
 
     public var json: JSONValue {
@@ -66,10 +68,7 @@ public struct Routing: Sendable {
         var reasons: [RoutingReason] = []
         let t = task.definition
         if item.confidence < t.threshold {
-            let confidence = JSONNumber(item.confidence)
-            reasons.append(RoutingReason(code: .belowThreshold,
-                message: "confidence \(confidence.literal) is below the task threshold \(task.threshold.literal)",
-                threshold: task.threshold, value: confidence))
+            reasons.append(.belowThreshold(confidence: JSONNumber(item.confidence), threshold: task.threshold))
         }
         for (pointer, limit) in task.fieldThresholds {
             // A field without its own confidence is as confident as the item overall.

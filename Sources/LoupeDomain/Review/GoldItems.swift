@@ -55,8 +55,7 @@ public struct GoldSubmission: Sendable {
         var reasons = Routing.route(item, id: UUID(), task: task).reasons
         if reasons.isEmpty {
             // Confident and valid: intake would have approved it, so the reason it waits is the only one a queued item has.
-            reasons = [RoutingReason(code: .belowThreshold, message: "confidence \(JSONNumber(confidence).literal) is below the task threshold \(JSONNumber(task.definition.threshold).literal)",
-                                     threshold: task.definition.threshold, value: confidence)]
+            reasons = [.belowThreshold(confidence: JSONNumber(confidence), threshold: task.threshold)]
         }
         return .array(reasons.map(\.json))
     }

@@ -29,11 +29,12 @@ public struct PostgresItemRepository: ItemRepository {
         // One statement: the items, their `intake` history row and their outbox rows commit together.
         let columns = IntakeColumns(items, actor: actor, now: now)
         var inserted = Set<UUID>()
-        if items.contains(where: { $0.submission.externalID != nil }) {
-            for try await id in try await client.execute(IdempotentIntakeStatement(columns: columns), logger: logger) { inserted.insert(id) }
+        let rows = if items.contains(where: { $0.submission.externalID != nil }) {
+            try await client.execute(IdempotentIntakeStatement(columns: columns), logger: logger)
         } else {
-            for try await id in try await client.execute(IntakeStatement(columns: columns), logger: logger) { inserted.insert(id) }
+            try await client.execute(IntakeStatement(columns: columns), logger: logger)
         }
+        for try await id in rows { inserted.insert(id) }
 
         var existing: [String: IntakeResult] = [:]
         let repeats = items.filter { !inserted.contains($0.id) }
