@@ -40,7 +40,7 @@ extension RawBaseline {
                 ), inserted AS (
                     INSERT INTO items (id, task, external_id, status, audit, input, output, confidence, reasons, final_output,
                                        decision_action, decided_by, decided_at, auto_approved_at, audit_rate, queue_state,
-                                       created_at, updated_at)
+                                       created_at, updated_at, received_by, intake_event)
                     SELECT m.id, \(task), 'soak-' || m.id,
                            CASE WHEN m.r < 0.80 THEN 'approved' WHEN m.r < 0.86 THEN 'corrected' WHEN m.r < \(waitingFrom) THEN 'approved' ELSE 'pending' END,
                            false, jsonb_build_object('text', m.text), o.output, CASE WHEN m.r < 0.80 THEN 0.9 + m.r / 10 ELSE 0.5 + m.r / 3 END,
@@ -50,17 +50,18 @@ extension RawBaseline {
                            CASE WHEN m.r < 0.80 OR (m.r >= 0.86 AND m.r < \(waitingFrom)) THEN 'approve' WHEN m.r < 0.86 THEN 'correct' END,
                            CASE WHEN m.r < 0.80 THEN 'auto' WHEN m.r < \(waitingFrom) THEN 'user:soak@example.com' END,
                            CASE WHEN m.r < \(waitingFrom) THEN m.at END, CASE WHEN m.r < 0.80 THEN m.at END, CASE WHEN m.r < 0.80 THEN 0 END,
-                           CASE WHEN m.r < 0.80 THEN NULL WHEN m.r < \(waitingFrom) THEN 'done' ELSE 'waiting' END, m.at, m.at
+                           CASE WHEN m.r < 0.80 THEN NULL WHEN m.r < \(waitingFrom) THEN 'done' ELSE 'waiting' END, m.at, m.at,
+                           'key:soak', nextval('item_events_id_seq')
                     FROM made m, LATERAL (SELECT jsonb_build_object('vendor', 'Vendor ' || (m.g % 997), 'total', m.g % 5000, 'currency', 'EUR',
                                                                     'lines', jsonb_build_array(jsonb_build_object('sku', 'A-' || (m.g % 89), 'qty', 1 + m.g % 7),
                                                                                                jsonb_build_object('sku', 'B-' || (m.g % 53), 'qty', 2))) AS output) o
                     RETURNING id, decided_by, created_at
                 )
+                -- Intake's history is the item itself (migration 0038); a person's decision adds two rows.
                 INSERT INTO item_events (item_id, event, actor, at, details)
                 SELECT i.id, e.event, 'key:soak', i.created_at, '{}'::jsonb
-                FROM inserted i
-                CROSS JOIN LATERAL unnest(CASE WHEN i.decided_by LIKE 'user:%' THEN ARRAY['intake', 'claimed', 'decided']
-                                               ELSE ARRAY['intake'] END) AS e(event)
+                FROM inserted i CROSS JOIN LATERAL unnest(ARRAY['claimed', 'decided']) AS e(event)
+                WHERE i.decided_by LIKE 'user:%'
                 """, logger: logger)
             remaining -= n
             if (count - remaining) % 500_000 < chunk { progress?("grown \(count - remaining) of \(count) on this connection") }

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 
-/// Intake's one statement (items, their history row, their events), prepared once per connection:
+/// Intake's one statement (items and their events), prepared once per connection:
 /// parsing and planning this CTE on every request cost more than executing it.
 ///
 /// Two forms. `INSERT … ON CONFLICT` inserts every row speculatively (a lock taken and released and a confirming WAL
@@ -17,7 +17,7 @@ enum IntakeSQL {
             INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                field_confidence, model, prompt_version, metadata, reasons, final_output,
                                decision_action, decided_by, decided_at, auto_approved_at, created_at, updated_at, callback_url,
-                               callback_actor, deadline_at, on_deadline, embedding, audit_rate)
+                               received_by, intake_event, deadline_at, on_deadline, embedding, audit_rate)
             SELECT id, task, NULLIF(external_id, ''), status, audit, NULLIF(queue_state, ''), priority, input::jsonb,
                    output::jsonb, confidence, field_confidence::jsonb, NULLIF(model, ''),
                    NULLIF(prompt_version, ''), metadata::jsonb, reasons::jsonb,
@@ -26,7 +26,7 @@ enum IntakeSQL {
                    CASE WHEN status = 'approved' THEN 'auto' END,
                    CASE WHEN status = 'approved' THEN $1::timestamptz END,
                    CASE WHEN status = 'approved' THEN $1::timestamptz END,
-                   $1, $1, NULLIF(callback_url, ''), CASE WHEN callback_url <> '' THEN $2 END,
+                   $1, $1, NULLIF(callback_url, ''), $2, nextval('item_events_id_seq'),
                    CASE WHEN deadline > 0 THEN $1::timestamptz + make_interval(secs => deadline) END, NULLIF(on_deadline, ''),
                    decode(NULLIF(embedding, ''), 'base64'), CASE WHEN status = 'approved' THEN audit_rate END
             FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[], $9::int8[], $10::text[],
@@ -37,12 +37,8 @@ enum IntakeSQL {
                       embedding, audit_rate)
 """
     private static let tail = """
-            RETURNING id, task, status, audit, reasons
-        ), history AS (
-            -- One `intake` row, shown by the history API as `received` and `routed` (migration 0036).
-            INSERT INTO item_events (item_id, event, actor, at, details)
-            SELECT i.id, 'intake', $2, $1, jsonb_build_object('status', i.status, 'audit', i.audit, 'reasons', i.reasons)
-            FROM inserted i
+            -- No history row: the history API reads `received` and `routed` from the item (migration 0038).
+            RETURNING id, task, status
         ), outbox AS (
             -- The events table's trigger fans these out to webhook and callback deliveries.
             INSERT INTO events (event, task, item_id, actor, at)

@@ -26,7 +26,7 @@ public struct PostgresItemRepository: ItemRepository {
 
     public func insert(_ items: [RoutedItem], actor: String, now: Date) async throws -> [IntakeResult] {
         guard !items.isEmpty else { return [] }
-        // One statement: the items, their `intake` history row and their outbox rows commit together.
+        // One statement: the items (their intake history with them, migration 0038) and their outbox rows commit together.
         let columns = IntakeColumns(items, actor: actor, now: now)
         var inserted = Set<UUID>()
         let rows = if items.contains(where: { $0.submission.externalID != nil }) {

@@ -59,8 +59,10 @@ extension PostgresReviewRepository {
             ), sender AS (
                 -- A new copy's history starts as intake's does (one `intake` row), received from whoever sends the task's real items.
                 SELECT f.id, f.reasons,
-                       coalesce((SELECT v.actor FROM items r JOIN item_events v ON v.item_id = r.id AND v.event IN ('intake', 'received')
-                                 WHERE r.task = f.task AND r.gold_id IS NULL ORDER BY r.created_at DESC LIMIT 1), g.created_by) AS actor
+                       coalesce((SELECT coalesce(r.received_by, (SELECT v.actor FROM item_events v
+                                                                  WHERE v.item_id = r.id AND v.event IN ('intake', 'received') LIMIT 1))
+                                 FROM items r WHERE r.task = f.task AND r.gold_id IS NULL ORDER BY r.created_at DESC LIMIT 1),
+                                g.created_by) AS actor
                 FROM fresh f JOIN gold_items g ON g.id = f.gold_id
             ), history AS (
                 INSERT INTO item_events (item_id, event, actor, at, details)

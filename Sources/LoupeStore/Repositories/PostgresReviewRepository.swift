@@ -113,10 +113,20 @@ public struct PostgresReviewRepository: ReviewRepository {
         var events: [ItemEvent] = []
         let rows = try await reads.query("""
             SELECT e.id, e.event, e.actor, coalesce(k.name, u.email), e.at, e.duration_ms, e.details::text
-            FROM item_events e
+            FROM (
+                -- Intake's row is the item itself (migration 0038), with the details intake's row held, erased as
+                -- erasure erases a stored row's.
+                SELECT i.intake_event AS id, 'intake' AS event, i.received_by AS actor, i.created_at AS at, NULL::int AS duration_ms,
+                       CASE WHEN i.erased_at IS NULL THEN d.details ELSE loupe_erased_details(d.details) END AS details
+                FROM items i, LATERAL (SELECT jsonb_build_object('status', CASE WHEN i.auto_approved_at IS NULL THEN 'pending' ELSE 'approved' END,
+                                                                 'audit', i.audit, 'reasons', i.reasons) AS details) d
+                WHERE i.id = \(id) AND i.intake_event IS NOT NULL
+                UNION ALL
+                SELECT id, event, actor, at, duration_ms, details FROM item_events WHERE item_id = \(id)
+            ) e
             LEFT JOIN api_keys k ON e.actor LIKE 'key:%' AND k.id::text = substr(e.actor, 5)
             LEFT JOIN users u ON e.actor LIKE 'user:%' AND u.email = substr(e.actor, 6)
-            WHERE e.item_id = \(id) ORDER BY e.id
+            ORDER BY e.id
             """, logger: logger)
         for try await (eventID, event, actor, name, at, duration, details) in rows.decode((Int, String, String, String?, Date, Int?, String).self) {
             let details = (try? JSONParser.parse(details)) ?? .null
@@ -124,7 +134,7 @@ public struct PostgresReviewRepository: ReviewRepository {
                 events.append(ItemEvent(id: eventID, event: event, actor: actor, actorName: name, at: at, durationMs: duration, details: details))
                 continue
             }
-            // Intake stores one row for its two events (migration 0036); the id below it is never another row's.
+            // Intake's one row (stored, migration 0036, or the item's, 0038) shows as its two events; the id below it is never another row's.
             events.append(ItemEvent(id: eventID - 1, event: "received", actor: actor, actorName: name, at: at, durationMs: nil, details: [:]))
             events.append(ItemEvent(id: eventID, event: "routed", actor: actor, actorName: name, at: at, durationMs: duration, details: details))
         }

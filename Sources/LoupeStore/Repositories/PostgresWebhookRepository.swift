@@ -128,7 +128,7 @@ public struct PostgresWebhookRepository: WebhookRepository {
             FROM claimed c JOIN due ON due.id = c.id LEFT JOIN webhooks w ON w.id = c.webhook_id
             LEFT JOIN destination_breakers b ON c.webhook_id IS NULL AND b.destination = due.destination
             LEFT JOIN items i ON c.webhook_id IS NULL AND i.id = c.item_id
-            LEFT JOIN api_keys k ON i.callback_actor LIKE 'key:%' AND k.id::text = substr(i.callback_actor, 5)
+            LEFT JOIN api_keys k ON i.received_by LIKE 'key:%' AND k.id::text = substr(i.received_by, 5)
             CROSS JOIN (SELECT value FROM settings WHERE key = 'callback_secret') s
             """, logger: logger)
         var due: [DueDelivery] = []

@@ -133,8 +133,11 @@ import Testing
         try await withLoupe { f in
             try await f.defineTask("invoice", Self.task)
             try await f.submit("invoice", confidence: 0.1)
+            // A stored row to forge: intake's own history is the item's (migration 0038), guarded on the item.
+            #expect(try await f.call(.post, "/v1/review/claim", as: .reviewer).status == 200)
             let url = try await TestCluster.databaseURL(f.store.location)
-            for statement in ["UPDATE item_events SET actor = 'forged'", "DELETE FROM item_events", "TRUNCATE item_events"] {
+            for statement in ["UPDATE item_events SET actor = 'forged'", "DELETE FROM item_events", "TRUNCATE item_events",
+                              "UPDATE items SET received_by = 'key:forged'", "UPDATE items SET reasons = '[]', audit = true"] {
                 let (status, _, stderr) = try await Psql.run(url: url, statement)
                 #expect(status != 0, "\(statement) must be refused")
                 #expect(stderr.contains("append-only"), "\(stderr)")

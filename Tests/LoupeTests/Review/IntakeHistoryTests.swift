@@ -2,10 +2,11 @@ import Foundation
 import LoupeJSON
 import Testing
 
-/// Intake writes one history row per item (migration 0036) and the history API still shows it as `received` then
-/// `routed`, with ids that stay unique and ordered among every other event.
+/// Intake writes no history row (migration 0038; one row per item since 0036, two before): the history API reads
+/// `received` then `routed` from the item, with the details, actor and time intake's row held, ids that stay unique and
+/// ordered among every other event, and details erased as a stored row's are.
 @Suite struct IntakeHistoryTests {
-    @Test func oneStoredRowPerItemShownAsReceivedAndRouted() async throws {
+    @Test func noStoredRowYetShownAsReceivedAndRouted() async throws {
         try await withLoupe { f in
             try await f.defineTask("invoice", DecisionTests.task)
             let items: [JSONValue] = (0..<5).map { n in
@@ -18,12 +19,11 @@ import Testing
             let single = try await f.submit("invoice", confidence: 0.1)
             _ = try await f.call(.post, "/v1/review/claim", as: .reviewer)
 
-            // The database holds one intake row per item where it used to hold two.
+            // The database holds no intake row: only the claim's.
             let stored = try await Psql.run(url: f.databaseURL, """
                 SELECT string_agg(event, ',' ORDER BY id) FROM item_events WHERE item_id = ANY('{\((ids + [single]).joined(separator: ","))}'::uuid[])
-                GROUP BY item_id ORDER BY min(id)
-                """).1.split(separator: "\n").map(String.init)
-            #expect(stored.count == 6 && stored.filter { $0 == "intake" }.count == 5 && stored.contains("intake,claimed"), "\(stored)")
+                """).1.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(stored == "claimed", "\(stored)")
 
             var seen: [Int] = []
             for (n, id) in (ids + [single]).enumerated() {
@@ -34,12 +34,22 @@ import Testing
                 #expect(eventIDs.count == events.count && eventIDs == eventIDs.sorted() && Set(eventIDs).count == eventIDs.count)
                 #expect(eventIDs.count >= 2 && eventIDs[0] == eventIDs[1] - 1, "received sits just below routed: \(eventIDs)")
                 #expect(events[0]["actor"] == events[1]["actor"] && events[0]["at"] == events[1]["at"])
+                #expect(events[1]["actor"]?.stringValue?.hasPrefix("key:") == true && events[1]["actor_name"]?.stringValue != nil, "\(events[1])")
                 #expect(events[0]["details"] == [:] && events[0]["duration_ms"] == .null)
                 let status: JSONValue = n < 3 || n == 5 ? "pending" : "approved"
                 #expect(events[1]["details"]?["status"] == status && events[1]["details"]?["reasons"]?.arrayValue != nil)
                 seen += eventIDs
             }
             #expect(Set(seen).count == seen.count, "no two events share an id across items: \(seen)")
+
+            // Erasure marks the details as it marks a stored row's, and keeps the reasons.
+            let erased = try await f.submit("invoice", confidence: 0.1, externalID: "to-erase")
+            let before = try await f.call(.get, "/v1/items/\(erased)/history", as: .analyst).json["events"]?.arrayValue ?? []
+            #expect(before.count == 2 && before[1]["details"]?["erased"] == nil)
+            #expect(try await f.call(.delete, "/v1/items?task=invoice&external_id=to-erase").status == 200)
+            let after = try await f.call(.get, "/v1/items/\(erased)/history", as: .analyst).json["events"]?.arrayValue ?? []
+            #expect(after.compactMap { $0["event"]?.stringValue } == ["received", "routed", "erased"], "\(after)")
+            #expect(after.count == 3 && after[1]["details"]?["erased"] == true && after[1]["details"]?["reasons"] == before[1]["details"]?["reasons"])
         }
     }
 }
