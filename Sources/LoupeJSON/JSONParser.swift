@@ -52,6 +52,11 @@ public struct JSONParser {
     private let options: Options
     private var index = 0
     private var depth = 0
+    /// Members and elements of the objects and arrays being parsed, innermost last. Each container is made from its
+    /// slice at its close, at its exact size: appending to each container's own array grew it 1, 2, 4, 8…, a
+    /// reallocation and copy each time (`_consumeAndCreateNew` 2.6% of the server's samples during batch intake).
+    private var members: [(key: String, value: JSONValue)] = []
+    private var elements: [JSONValue] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, options: Options) {
         self.bytes = bytes
@@ -111,12 +116,12 @@ public struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = members.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -125,7 +130,8 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -133,21 +139,24 @@ public struct JSONParser {
             throw fail("expected ',' or '}'")
         }
         depth -= 1
+        let object = JSONObject(parsed: members[base...])
+        members.removeSubrange(base...)
         return .object(object)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var array: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1; depth -= 1
-            return .array(array)
+            return .array([])
         }
+        let base = elements.count
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            let value = try parseValue()
+            elements.append(value)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -155,6 +164,8 @@ public struct JSONParser {
             throw fail("expected ',' or ']'")
         }
         depth -= 1
+        let array = Array(elements[base...])
+        elements.removeSubrange(base...)
         return .array(array)
     }
 

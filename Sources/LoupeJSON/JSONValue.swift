@@ -96,6 +96,13 @@ public struct JSONObject: Hashable, Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// A parsed object's members in document order, at their exact size; a repeated key keeps its first place and its
+    /// last value, as assigning them one by one does.
+    init(parsed: ArraySlice<(key: String, value: JSONValue)>) {
+        members.reserveCapacity(parsed.count)
+        for (key, value) in parsed { self[key] = value }
+    }
+
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }

@@ -9,6 +9,27 @@ import Testing
     }
 
     /// The writer copies plain runs in bulk: escapes at the start, the end, side by side and between long runs.
+    /// Containers are made from the parser's stacks at their close: nesting, siblings, empty containers and a repeated
+    /// key (its first place, its last value) must come out as written.
+    @Test func nestedContainersAndRepeatedKeysComeOutAsWritten() throws {
+        let cases: [(String, String)] = [
+            (#"{"a":1,"b":{"c":[1,{"d":[],"e":{}},[[2],[3,{"f":4}]]],"g":"h"},"i":[{"j":1},{"k":2}],"l":null}"#, ""),
+            (#"{"a":1,"b":2,"a":3}"#, #"{"a":3,"b":2}"#),
+            (#"[{"x":{"y":1,"y":2},"z":[{"y":3,"y":4}]},{"x":5,"x":{"w":[6,7]}}]"#, #"[{"x":{"y":2},"z":[{"y":4}]},{"x":{"w":[6,7]}}]"#),
+            (#"[[],{},[{}],{"a":[]}]"#, ""),
+            ("{" + (0..<40).map { #""k\#($0 % 20)":\#($0)"# }.joined(separator: ",") + "}",
+             "{" + (0..<20).map { #""k\#($0)":\#($0 + 20)"# }.joined(separator: ",") + "}"),
+        ]
+        for (text, expected) in cases {
+            let value = try JSONParser.parse(text)
+            #expect(JSONWriter.string(value) == (expected.isEmpty ? text : expected))
+            if case .object(let o) = value, o.count >= 16 { #expect(o["k7"] == 27, "lookups past the index threshold") }
+        }
+        // An error inside a nested container leaves nothing behind for the next parse.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"a":[1,{"b":2,]}"#) }
+        #expect(JSONWriter.string(try JSONParser.parse(#"{"c":[3]}"#)) == #"{"c":[3]}"#)
+    }
+
     @Test func writerEscapesEveryControlCharacterAndKeepsRuns() throws {
         let controls = String((1..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })
         for s in ["", "plain", "\"", "\\", "\"start", "end\\", "a\"\"b\\\\c", "ümlaut\n→ 😀\t", controls,

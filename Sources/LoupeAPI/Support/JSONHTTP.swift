@@ -49,9 +49,12 @@ extension Request {
 
 extension Response {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let bytes = JSONWriter.bytes(value)
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        json(bytes: JSONWriter.bytes(value), status: status)
+    }
+
+    /// A JSON body its caller already wrote.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func problem(_ problem: Problem) -> Response {
