@@ -11,9 +11,12 @@ public struct BodyLimits: Sendable {
     public var maxDepth: Int
     /// Longest wait for a response to start before answering 503.
     public var requestDeadlineSeconds: Double
-    /// Batch requests processed at once (LOUPE_MAX_CONCURRENT_BATCHES; one per core, at least two), and waiting
-    /// beyond those before 503 (`BatchGate`).
-    public var maxConcurrentBatches = max(2, System.coreCount)
+    /// Batch requests processed at once (LOUPE_MAX_CONCURRENT_BATCHES; one per core and one more), and waiting beyond
+    /// those before 503 (`BatchGate`). The one more: a batch spends much of its time in PostgreSQL's commit, and with
+    /// one per core the two cores here idled meanwhile (1.87 of 2 cores busy, against `pgbench`'s 1.94). On 2 cores,
+    /// `loupe-bench --only load`: 2 slots 0.73–0.86 × the raw batch, 3 slots 1.01 × (peak RSS 112 MiB), 4 slots 0.83 ×
+    /// twice (peak RSS 124 and 145 MiB, too near the 150 MiB bound).
+    public var maxConcurrentBatches = max(1, System.coreCount) + 1
     public var batchQueue = 64
     public init(maxBytes: Int = 1 << 20, maxBatchBytes: Int = 32 << 20, maxDepth: Int = 64, requestDeadlineSeconds: Double = 5) {
         self.maxBytes = maxBytes
