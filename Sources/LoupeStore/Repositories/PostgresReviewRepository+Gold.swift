@@ -4,8 +4,9 @@ import Logging
 import PostgresNIO
 
 /// Serving gold items: with probability `gold_rate` a claim gets a gold item the reviewer has not answered yet, as an
-/// item row of their own made like intake makes one (received and routed history, the gold's reasons), so the claim
-/// response, the item and its history look like any other. One they let go of comes back as the same row.
+/// item row of their own made like intake makes one (its received and routed history read from the item, the gold's
+/// reasons), so the claim response, the item and its history look like any other. One they let go of comes back as the
+/// same row.
 extension PostgresReviewRepository {
     /// Whether any task could serve gold on a claim with this `roll`: a prepared one-row check, so that claims pay for
     /// the gold statement (4.2 ms to parse, plan and run at 100k waiting items, from the server log) only where gold is.
@@ -37,11 +38,18 @@ extension PostgresReviewRepository {
             ), fresh AS (
                 INSERT INTO items (id, task, external_id, status, audit, queue_state, priority, input, output, confidence,
                                    field_confidence, model, prompt_version, metadata, reasons, created_at, updated_at,
-                                   lease_holder, lease_expires_at, claimed_at, gold_id)
+                                   lease_holder, lease_expires_at, claimed_at, gold_id, received_by, intake_event)
                 SELECT \(UUIDv7.make(at: now)), g.task, g.external_id, 'in_review', false, 'leased', 0, g.input, g.shown_output,
                        g.confidence, g.field_confidence, g.model, g.prompt_version, g.metadata, g.reasons, \(now), \(now),
                        \(actor), \(now)::timestamptz + make_interval(secs => least(t.lease_seconds, coalesce(\(leaseSeconds)::int, t.lease_seconds))),
-                       \(now), g.id
+                       \(now), g.id,
+                       -- Received from whoever sends the task's real items, as its intake history (the item itself,
+                       -- migration 0038) then shows.
+                       coalesce((SELECT coalesce(r.received_by, (SELECT v.actor FROM item_events v
+                                                                  WHERE v.item_id = r.id AND v.event IN ('intake', 'received') LIMIT 1))
+                                 FROM items r WHERE r.task = g.task AND r.gold_id IS NULL ORDER BY r.created_at DESC LIMIT 1),
+                                g.created_by),
+                       nextval('item_events_id_seq')
                 FROM pick p JOIN gold_items g ON g.id = p.gold_id JOIN tasks t ON t.name = g.task
                 WHERE p.existing IS NULL
                 RETURNING *
@@ -56,23 +64,9 @@ extension PostgresReviewRepository {
                 RETURNING i.*
             ), claimed AS (
                 SELECT * FROM fresh UNION ALL SELECT * FROM again
-            ), sender AS (
-                -- A new copy's history starts as intake's does (one `intake` row), received from whoever sends the task's real items.
-                SELECT f.id, f.reasons,
-                       coalesce((SELECT coalesce(r.received_by, (SELECT v.actor FROM item_events v
-                                                                  WHERE v.item_id = r.id AND v.event IN ('intake', 'received') LIMIT 1))
-                                 FROM items r WHERE r.task = f.task AND r.gold_id IS NULL ORDER BY r.created_at DESC LIMIT 1),
-                                g.created_by) AS actor
-                FROM fresh f JOIN gold_items g ON g.id = f.gold_id
             ), history AS (
                 INSERT INTO item_events (item_id, event, actor, at, details)
-                SELECT h.id, h.event, h.actor, \(now), h.details FROM (
-                    SELECT id, 1 AS n, 'intake' AS event, actor, jsonb_build_object('status', 'pending', 'audit', false, 'reasons', reasons) AS details
-                    FROM sender
-                    UNION ALL
-                    SELECT id, 2, 'claimed', \(actor), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
-                ) h
-                ORDER BY h.n
+                SELECT id, 'claimed', \(actor), \(now), jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
             )
             SELECT \(unescaped: PostgresItemRepository.columns("c")), \(unescaped: Self.taskColumns)
             FROM claimed c JOIN tasks t ON t.name = c.task

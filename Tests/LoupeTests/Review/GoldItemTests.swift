@@ -55,6 +55,16 @@ import Testing
             #expect(history.compactMap { $0["event"]?.stringValue } == ["received", "routed", "claimed"])
             let eventIDs = history.compactMap { $0["id"]?.doubleValue.map { Int($0) } }
             #expect(eventIDs.count == 3 && eventIDs[1] == eventIDs[0] + 1, "ids spaced as a real item's are: \(eventIDs)")
+            let stored = try await sql(f, "SELECT string_agg(event, ',' ORDER BY id) FROM item_events WHERE item_id = '\(goldCopy)'")
+            #expect(stored == "claimed", "its intake is read from the item, as a real item's is (migration 0038)")
+            func sender(_ id: String) async throws -> JSONValue? {
+                try await f.call(.get, "/v1/items/\(id)/history", as: .lead).json["events"]?[0]?["actor"]
+            }
+            let goldSender = try await sender(goldCopy)
+            let realSender = try await sender(real)
+            #expect(goldSender?.stringValue?.hasPrefix("key:") == true && goldSender == realSender,
+                    "received from whoever sends the task's real items")
+            #expect(history.dropFirst().first?["details"] == ["status": "pending", "audit": false, "reasons": served.json["reasons"] ?? .null])
             let answered = try await decide(f, r1, goldCopy, raw: #"{"action": "correct", "output": {"total": 12.50, "vendor": "ACME"}}"#)
             #expect(answered.json["status"] == "corrected", "one answer decides a gold item, consensus or not: \(answered.text)")
 
