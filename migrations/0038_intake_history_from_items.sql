@@ -12,16 +12,14 @@ ALTER TABLE items RENAME COLUMN callback_actor TO received_by;
 ALTER TABLE items ADD COLUMN intake_event bigint;
 
 -- What intake recorded stays as recorded, as its history row did (history is append-only, migration 0002). No statement
--- of Loupe's names these columns in an UPDATE, so claims and decisions never fire this. AFTER, not BEFORE: with any BEFORE
--- UPDATE row trigger on the table, PostgreSQL locks and fetches every row an UPDATE changes (ExecBRUpdateTriggers)
--- before it looks at the trigger's columns, so every claim and decision would pay for it.
+-- of Loupe's names these columns in an UPDATE, so claims and decisions never fire this.
 CREATE FUNCTION items_intake_record_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'item %: what intake recorded is append-only history (UPDATE refused)', OLD.id;
 END
 $$;
 CREATE TRIGGER items_intake_record_fixed
-    AFTER UPDATE OF received_by, intake_event, created_at, audit, reasons, auto_approved_at ON items FOR EACH ROW
+    BEFORE UPDATE OF received_by, intake_event, created_at, audit, reasons, auto_approved_at ON items FOR EACH ROW
     WHEN (OLD.intake_event IS NOT NULL
           AND (NEW.received_by, NEW.intake_event, NEW.created_at, NEW.audit, NEW.reasons, NEW.auto_approved_at)
               IS DISTINCT FROM (OLD.received_by, OLD.intake_event, OLD.created_at, OLD.audit, OLD.reasons, OLD.auto_approved_at))
