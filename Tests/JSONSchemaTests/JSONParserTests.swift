@@ -8,7 +8,6 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"b":1,"a":[true,null,12345678901234567890123,-0.5e10],"s":"x\"\né"}"#)
     }
 
-    /// The writer copies plain runs in bulk: escapes at the start, the end, side by side and between long runs.
     /// Containers are made from the parser's stacks at their close: nesting, siblings, empty containers and a repeated
     /// key (its first place, its last value) must come out as written.
     @Test func nestedContainersAndRepeatedKeysComeOutAsWritten() throws {
@@ -30,6 +29,7 @@ import Testing
         #expect(JSONWriter.string(try JSONParser.parse(#"{"c":[3]}"#)) == #"{"c":[3]}"#)
     }
 
+    /// The writer copies plain runs in bulk: escapes at the start, the end, side by side and between long runs.
     @Test func writerEscapesEveryControlCharacterAndKeepsRuns() throws {
         let controls = String((1..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })
         for s in ["", "plain", "\"", "\\", "\"start", "end\\", "a\"\"b\\\\c", "ümlaut\n→ 😀\t", controls,
