@@ -7,8 +7,7 @@ enum Copy {
     /// Rows per second of the first `rows` of `task`'s people's decisions, in the export's order, counted as psql
     /// reports them (`COPY n`: fewer when the task has fewer).
     static func rate(location: DatabaseLocation, task: String = "exported", rows: Int) throws -> Double {
-        let sql = #"\copy (SELECT id, task, input, output, final_output, decision_action, confidence, prompt_version, model, decided_by, decided_at FROM people_decisions WHERE task = '"#
-            + task + #"' ORDER BY task, id LIMIT "# + String(rows) + #") TO '/dev/null'"#
+        let sql = #"\copy ("# + select(task: task, rows: rows) + #") TO '/dev/null'"#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = [location.psqlURL, "-v", "ON_ERROR_STOP=1", "-c", sql]
@@ -22,6 +21,12 @@ enum Copy {
         guard process.terminationStatus == 0, let copied = text.split(separator: "\n").last(where: { $0.hasPrefix("COPY ") })
             .flatMap({ Int($0.dropFirst(5)) }) else { throw BenchError("psql \\copy failed: \(text)") }
         return Double(copied) / seconds
+    }
+
+    /// The rows `\copy` reads (the bench's own task names, never a caller's text).
+    static func select(task: String, rows: Int) -> String {
+        "SELECT id, task, input, output, final_output, decision_action, confidence, prompt_version, model, decided_by, decided_at "
+            + "FROM people_decisions WHERE task = '\(task)' ORDER BY task, id LIMIT \(rows)"
     }
 }
 

@@ -19,6 +19,7 @@ struct SoakScenarios {
 
     struct Figures {
         var intakeP99 = 0.0, intakeRate = 0.0, rawRate = 0.0, claimP50 = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
+        var claimPlan = PlanFigures(), copyPlan = PlanFigures()
         var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, peopleMiB = 0.0, rows = 0.0
     }
 
@@ -79,12 +80,15 @@ struct SoakScenarios {
             // The median beside the tail: whether a slower p99 at size is every claim slower or a few (at 1 and 5
             // million one soak read 1.9 and 2.8 × its p99 at 0, all under 20 ms).
             report.row("\(label): claim p50", figures.claimP50, unit: "ms", limit: nil)
+            report.row("\(label): one claim's EXPLAIN ANALYZE, execution", figures.claimPlan.ms, unit: figures.claimPlan.pages, limit: nil)
             report.row("\(label): claim p99", figures.claimP99, unit: "ms", limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
                        target: "≥ at 0 / 1.5")
             report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)", figures.copyRate,
                        unit: "rows/s", limit: nil)
+            report.row("\(label): EXPLAIN ANALYZE of the \\copy's SELECT after it, execution", figures.copyPlan.ms, unit: figures.copyPlan.pages,
+                       limit: nil)
             report.row("\(label): items dead tuples, % of live, after the upkeep's VACUUM and the measurement", figures.deadRatio * 100,
                        unit: "%", limit: nil)
             let millions = max(figures.rows, 1) / 1e6
@@ -154,6 +158,7 @@ struct SoakScenarios {
         }
         let claimed = LoadResult(operations: claims.count, seconds: 1, latencies: claims.sorted())
         (f.claimP50, f.claimP99) = (claimed.percentile(0.5), claimed.percentile(0.99))
+        f.claimPlan = try await PlanFigures(try await servers.baseline.explainClaim(task: Self.task, actor: "key:soak-plan"), named: "claim")
         var fewShot: [Double] = []
         for i in 0..<220 {
             let query = "Invoice from \(["ACME", "Globex", "Initech", "Hooli"][i % 4]) branch \(i * 7 % 1013), total \(i * 13 % 7919).00 EUR"
@@ -167,6 +172,7 @@ struct SoakScenarios {
         let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=\(Self.task)&format=jsonl", key: admin, limit: 200_000)
         f.exportRate = Double(export.lines) / export.seconds
         f.copyRate = try Copy.rate(location: servers.session.location, task: Self.task, rows: 200_000)
+        f.copyPlan = try await PlanFigures(try await servers.baseline.explain(Copy.select(task: Self.task, rows: 200_000)), named: "copy")
         let b = servers.baseline
         f.deadRatio = try await b.figure(Self.deadRatioSQL)
         f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")

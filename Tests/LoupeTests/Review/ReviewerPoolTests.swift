@@ -46,4 +46,24 @@ import Testing
             #expect(bad.status == 422 && bad.json["errors"]?.arrayValue?.count == 2)
         }
     }
+
+    /// Migration 0040: the pool check every claim makes is PL/pgSQL, whose plans last the session; as a SQL function with
+    /// a sub-select it was planned again inside every claim (0.45 ms and 48 buffer hits of a 1.15 ms claim). Its answers
+    /// are the SQL function's: an empty pool admits everyone, then an email, a key or a group of the person's.
+    @Test func thePoolCheckIsPlannedOncePerSessionAndAnswersAsBefore() async throws {
+        try await withLoupe { f in
+            let hash = try await PasswordHasher(cost: 4).hash("password-1234")
+            let rita = try await f.store.users.create(email: "rita@example.com", role: .reviewer, passwordHash: hash, now: f.clock.now())
+            _ = try await f.store.users.update(rita.id, PersonChange(groups: ["de"]), now: f.clock.now())
+            let (status, out, err) = try await Psql.run(url: f.databaseURL, """
+                SELECT (SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'loupe_may_review'),
+                       string_agg(loupe_may_review(pool, actor)::text, ',' ORDER BY n)
+                FROM (VALUES (1, '{}'::text[], 'key:k1'), (2, '{bob@example.com}', 'user:bob@example.com'), (3, '{key:k1}', 'key:k1'),
+                             (4, '{group:de}', 'user:rita@example.com'), (5, '{group:fr}', 'user:rita@example.com'),
+                             (6, '{bob@example.com}', 'key:k1'), (7, '{group:de}', 'user:nobody@example.com')) c(n, pool, actor)
+                """)
+            #expect(status == 0, "\(err)")
+            #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "plpgsql|true,true,true,true,false,false,false")
+        }
+    }
 }
