@@ -72,9 +72,7 @@ public struct PostgresItemRepository: ItemRepository {
     }
 
     public func get(_ id: UUID) async throws -> ItemRecord? {
-        for try await row in try await client.query("SELECT \(unescaped: Self.columns()) FROM items WHERE id = \(id)", logger: logger) {
-            return try Self.decode(row)
-        }
+        for try await item in try await client.execute(ItemByIDStatement(id: id), logger: logger) { return item }
         return nil
     }
 

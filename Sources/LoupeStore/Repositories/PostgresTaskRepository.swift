@@ -76,8 +76,7 @@ public struct PostgresTaskRepository: TaskRepository {
     }
 
     public func get(_ name: String) async throws -> TaskDefinition? {
-        let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM tasks WHERE name = \(name)", logger: logger)
-        for try await row in rows { return try Self.decode(row) }
+        for try await task in try await client.execute(TaskByNameStatement(name: name), logger: logger) { return task }
         return nil
     }
 
