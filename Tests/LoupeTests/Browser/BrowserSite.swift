@@ -11,7 +11,11 @@ struct BrowserSite {
 
     static func start(users: [(email: String, role: String)]) async throws -> BrowserSite {
         let location = try await TestCluster.freshDatabase()
-        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4"]
+        // No drift check while the test runs: ReviewerBrowserTests writes a drift verdict by hand, and the monitor's
+        // check (every 60 s by default) recomputed it from the real audits (none) and cleared it before the analyst's
+        // page read it, once in a full run beside a soak (the banner was missing).
+        let env = ["DATABASE_URL": try await TestCluster.databaseURL(location), "LOUPE_BCRYPT_COST": "4",
+                   "LOUPE_DRIFT_INTERVAL_MS": "86400000"]
         let server = try ServerProcess(environment: env)
         #expect(try await server.waitUntilReady(), "\(server.log)")
         let admin = try await LoupeBinary.createKey(name: "setup", role: "admin", environment: env)
