@@ -24,6 +24,7 @@ struct LoupeBench: AsyncParsableCommand {
     @Flag(help: "Run the soak instead: grow items to --soak-items while reviewers and intake churn for --soak-minutes.") var soak = false
     @Option(help: "Items the soak grows the table to (measured at 0, 10%, 50% and 100%).") var soakItems = 10_000_000
     @Option(help: "Minutes of churn over the soak's three growth steps.") var soakMinutes = 30.0
+    @Option(help: "Rounds of the soak's measurements at each size (each figure reported as their median).") var soakRounds = 3
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -38,7 +39,8 @@ struct LoupeBench: AsyncParsableCommand {
         do {
             let setup = try await BenchSetup.prepare(servers)
             if soak {
-                try await SoakScenarios(servers: servers, setup: setup, items: soakItems, minutes: soakMinutes, reviewers: reviewers)
+                try await SoakScenarios(servers: servers, setup: setup, items: soakItems, minutes: soakMinutes, reviewers: reviewers,
+                                   rounds: max(1, soakRounds))
                     .run(into: report)
             }
             if only.contains("load") {

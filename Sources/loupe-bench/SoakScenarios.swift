@@ -13,6 +13,8 @@ struct SoakScenarios {
     let items: Int
     let minutes: Double
     let reviewers: Int
+    /// Rounds of the targeted figures at each size; each is reported as the median of its rounds.
+    let rounds: Int
     /// The realistic intake body names this task.
     static let task = OverloadScenarios.task
     static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
@@ -21,6 +23,7 @@ struct SoakScenarios {
         var intakeP99 = 0.0, intakeRate = 0.0, rawRate = 0.0, claimP50 = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
         var claimPlan = PlanFigures(), copyPlan = PlanFigures()
         var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, peopleMiB = 0.0, rows = 0.0
+        var rounds: [SoakRound] = []
     }
 
     func run(into report: Report) async throws {
@@ -68,25 +71,27 @@ struct SoakScenarios {
             let base = first ?? figures
             first = base
             let label = "soak at \(target) grown items"
+            let median = rounds > 1 ? ", median of \(rounds) rounds" : ""
             // Every figure of the 1-million step of one run fell with `pgbench`'s and `\copy`'s: this row says whether
             // PostgreSQL's background work or the hypervisor took the cores meanwhile.
             report.row("\(label): PostgreSQL background CPU while measuring", measured.total(since: machine),
                        unit: "s (" + measured.summary(since: machine) + ")", limit: nil)
-            report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)", figures.intakeP99,
-                       unit: "ms", limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)\(median)", figures.intakeP99,
+                       unit: "ms" + figures.rounds.rounds(\.intakeP99), limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): pgbench INSERT of the same pending row, 32 connections, time-ordered ids", figures.rawRate,
                        unit: "rows/s", limit: nil)
             report.row("\(label): intake rate / raw INSERT rate", figures.intakeRate / figures.rawRate, unit: "×", limit: nil)
             // The median beside the tail: whether a slower p99 at size is every claim slower or a few (at 1 and 5
             // million one soak read 1.9 and 2.8 × its p99 at 0, all under 20 ms).
-            report.row("\(label): claim p50", figures.claimP50, unit: "ms", limit: nil)
+            report.row("\(label): claim p50\(median)", figures.claimP50, unit: "ms" + figures.rounds.rounds(\.claimP50), limit: nil)
             report.row("\(label): one claim's EXPLAIN ANALYZE, execution", figures.claimPlan.ms, unit: figures.claimPlan.pages, limit: nil)
-            report.row("\(label): claim p99", figures.claimP99, unit: "ms", limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
-            report.row("\(label): few-shot p99", figures.fewShotP99, unit: "ms", limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
-            report.row("\(label): export (first 200,000 rows, curl)", figures.exportRate, unit: "rows/s", limit: base.exportRate / 1.5,
+            report.row("\(label): claim p99\(median)", figures.claimP99, unit: "ms" + figures.rounds.rounds(\.claimP99), limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): few-shot p99\(median)", figures.fewShotP99, unit: "ms" + figures.rounds.rounds(\.fewShotP99), limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): export (first 200,000 rows, curl)\(median)", figures.exportRate,
+                       unit: "rows/s" + figures.rounds.rounds(\.exportRate, format: "%.0f"), limit: base.exportRate / 1.5,
                        target: "≥ at 0 / 1.5")
-            report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)", figures.copyRate,
-                       unit: "rows/s", limit: nil)
+            report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)\(median)", figures.copyRate,
+                       unit: "rows/s" + figures.rounds.rounds(\.copyRate, format: "%.0f"), limit: nil)
             report.row("\(label): EXPLAIN ANALYZE of the \\copy's SELECT after it, execution", figures.copyPlan.ms, unit: figures.copyPlan.pages,
                        limit: nil)
             report.row("\(label): items dead tuples, % of live, after the upkeep's VACUUM and the measurement", figures.deadRatio * 100,
@@ -133,46 +138,27 @@ struct SoakScenarios {
 
     static let deadRatioSQL = "SELECT n_dead_tup::float8 / greatest(n_live_tup, 1) FROM pg_stat_user_tables WHERE relname = 'items'"
 
+    /// The targeted figures `rounds` times, one after the other, each reported as its median; the limit (`pgbench`)
+    /// and the two `EXPLAIN`s once, after the first round.
     func measure(ingest: String) async throws -> Figures {
         var f = Figures()
-        let loupe = setup.loupe, admin = setup.admin
-        let wrk = try Wrk(url: "http://127.0.0.1:\(servers.loupe.port)", key: ingest, body: OverloadScenarios.body)
-            .run(connections: 32, seconds: 10, pauseMs: 0)
-        (f.intakeP99, f.intakeRate) = (wrk.percentile(0.99), Double(wrk.ok) / wrk.seconds)
-        // The limit at this size, in the same run: PostgreSQL inserting the same pending row into the same table and
-        // indexes, on as many connections (the export has `\copy` beside it for the same reason). 32,000 rows: at 6,400
-        // (a few seconds) its own rate swung 410–1,038 rows/s between sizes of one run, too short to be a limit. They
-        // took 25–62 s in the 10-million soak; 300 s are allowed, so a slow step reports a rate rather than none.
-        let raw = try Pgbench(location: servers.session.location, clients: 32, transactionsPerClient: 1000)
-            .run(script: UserLoadScenarios.insert(OverloadScenarios.body, rows: 1, id: RawBaseline.orderedID) + ";\n", rowsPerTransaction: 1,
-                 limit: 300)
-        f.rawRate = raw?.tps ?? .nan
-        let clock = ContinuousClock()
-        var claims: [Double] = []
-        for _ in 0..<1000 {
-            let t0 = clock.now
-            let (status, item) = try await loupe.json(.POST, "/v1/review/claim", key: admin, body: ["task": .string(Self.task)])
-            claims.append(Self.ms(t0.duration(to: clock.now)))
-            guard status == 200, let id = item["id"]?.stringValue else { break }
-            _ = try await loupe.send(.POST, "/v1/items/\(id)/decision", key: admin, body: JSONWriter.bytes(["action": "approve"]))
+        for round in 0..<rounds {
+            f.rounds.append(try await sampleRound(ingest: ingest))
+            guard round == 0 else { continue }
+            // The limit at this size, in the same run: PostgreSQL inserting the same pending row into the same table
+            // and indexes, on as many connections (the export has `\copy` beside it for the same reason). 32,000 rows:
+            // at 6,400 (a few seconds) its own rate swung 410–1,038 rows/s between sizes of one run, too short to be a
+            // limit. They took 25–62 s in the 10-million soak; 300 s are allowed, so a slow step reports a rate.
+            let raw = try Pgbench(location: servers.session.location, clients: 32, transactionsPerClient: 1000)
+                .run(script: UserLoadScenarios.insert(OverloadScenarios.body, rows: 1, id: RawBaseline.orderedID) + ";\n",
+                     rowsPerTransaction: 1, limit: 300)
+            f.rawRate = raw?.tps ?? .nan
+            f.claimPlan = try await PlanFigures(try await servers.baseline.explainClaim(task: Self.task, actor: "key:soak-plan"), named: "claim")
+            f.copyPlan = try await PlanFigures(try await servers.baseline.explain(Copy.select(task: Self.task, rows: 200_000)), named: "copy")
         }
-        let claimed = LoadResult(operations: claims.count, seconds: 1, latencies: claims.sorted())
-        (f.claimP50, f.claimP99) = (claimed.percentile(0.5), claimed.percentile(0.99))
-        f.claimPlan = try await PlanFigures(try await servers.baseline.explainClaim(task: Self.task, actor: "key:soak-plan"), named: "claim")
-        var fewShot: [Double] = []
-        for i in 0..<220 {
-            let query = "Invoice from \(["ACME", "Globex", "Initech", "Hooli"][i % 4]) branch \(i * 7 % 1013), total \(i * 13 % 7919).00 EUR"
-            let t0 = clock.now
-            let (status, _) = try await loupe.send(.GET, "/v1/tasks/\(Self.task)/examples?k=5&query="
-                + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), key: admin)
-            guard status == 200 else { throw BenchError("few-shot query answered \(status)") }
-            if i >= 20 { fewShot.append(Self.ms(t0.duration(to: clock.now))) }
-        }
-        f.fewShotP99 = LoadResult(operations: fewShot.count, seconds: 1, latencies: fewShot.sorted()).percentile(0.99)
-        let export = try Curl.lines(url: "\(loupe.base)/v1/export?task=\(Self.task)&format=jsonl", key: admin, limit: 200_000)
-        f.exportRate = Double(export.lines) / export.seconds
-        f.copyRate = try Copy.rate(location: servers.session.location, task: Self.task, rows: 200_000)
-        f.copyPlan = try await PlanFigures(try await servers.baseline.explain(Copy.select(task: Self.task, rows: 200_000)), named: "copy")
+        (f.intakeP99, f.intakeRate) = (f.rounds.median(\.intakeP99), f.rounds.median(\.intakeRate))
+        (f.claimP50, f.claimP99, f.fewShotP99) = (f.rounds.median(\.claimP50), f.rounds.median(\.claimP99), f.rounds.median(\.fewShotP99))
+        (f.exportRate, f.copyRate) = (f.rounds.median(\.exportRate), f.rounds.median(\.copyRate))
         let b = servers.baseline
         f.deadRatio = try await b.figure(Self.deadRatioSQL)
         f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")
