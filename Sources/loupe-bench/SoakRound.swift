@@ -18,7 +18,7 @@ extension Array where Element == SoakRound {
     }
 
     /// Every round's value of one figure, in the order measured, for the report beside the median.
-    func rounds(_ figure: KeyPath<SoakRound, Double>, format: String = "%.1f") -> String {
+    func listed(_ figure: KeyPath<SoakRound, Double>, format: String = "%.1f") -> String {
         count < 2 ? "" : " (rounds " + map { String(format: format, $0[keyPath: figure]) }.joined(separator: ", ") + ")"
     }
 }

@@ -20,10 +20,11 @@ struct SoakScenarios {
     static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
 
     struct Figures {
-        var intakeP99 = 0.0, intakeRate = 0.0, rawRate = 0.0, claimP50 = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
+        /// The targeted figures, one entry per round; reports take their medians.
+        var rounds: [SoakRound] = []
+        var rawRate = 0.0
         var claimPlan = PlanFigures(), copyPlan = PlanFigures()
         var deadRatio = 0.0, itemsMiB = 0.0, eventsMiB = 0.0, peopleMiB = 0.0, rows = 0.0
-        var rounds: [SoakRound] = []
     }
 
     func run(into report: Report) async throws {
@@ -72,26 +73,29 @@ struct SoakScenarios {
             first = base
             let label = "soak at \(target) grown items"
             let median = rounds > 1 ? ", median of \(rounds) rounds" : ""
+            let (now, then) = (figures.rounds, base.rounds)
             // Every figure of the 1-million step of one run fell with `pgbench`'s and `\copy`'s: this row says whether
             // PostgreSQL's background work or the hypervisor took the cores meanwhile.
             report.row("\(label): PostgreSQL background CPU while measuring", measured.total(since: machine),
                        unit: "s (" + measured.summary(since: machine) + ")", limit: nil)
-            report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", figures.intakeRate)) req/s)\(median)", figures.intakeP99,
-                       unit: "ms" + figures.rounds.rounds(\.intakeP99), limit: base.intakeP99 * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): intake p99 (wrk, 32 connections, \(String(format: "%.0f", now.median(\.intakeRate))) req/s)\(median)",
+                       now.median(\.intakeP99), unit: "ms" + now.listed(\.intakeP99), limit: then.median(\.intakeP99) * 1.5, target: "≤ 1.5 × at 0")
             report.row("\(label): pgbench INSERT of the same pending row, 32 connections, time-ordered ids", figures.rawRate,
                        unit: "rows/s", limit: nil)
-            report.row("\(label): intake rate / raw INSERT rate", figures.intakeRate / figures.rawRate, unit: "×", limit: nil)
+            report.row("\(label): intake rate / raw INSERT rate", now.median(\.intakeRate) / figures.rawRate, unit: "×", limit: nil)
             // The median beside the tail: whether a slower p99 at size is every claim slower or a few (at 1 and 5
             // million one soak read 1.9 and 2.8 × its p99 at 0, all under 20 ms).
-            report.row("\(label): claim p50\(median)", figures.claimP50, unit: "ms" + figures.rounds.rounds(\.claimP50), limit: nil)
+            report.row("\(label): claim p50\(median)", now.median(\.claimP50), unit: "ms" + now.listed(\.claimP50), limit: nil)
             report.row("\(label): one claim's EXPLAIN ANALYZE, execution", figures.claimPlan.ms, unit: figures.claimPlan.pages, limit: nil)
-            report.row("\(label): claim p99\(median)", figures.claimP99, unit: "ms" + figures.rounds.rounds(\.claimP99), limit: base.claimP99 * 1.5, target: "≤ 1.5 × at 0")
-            report.row("\(label): few-shot p99\(median)", figures.fewShotP99, unit: "ms" + figures.rounds.rounds(\.fewShotP99), limit: base.fewShotP99 * 1.5, target: "≤ 1.5 × at 0")
-            report.row("\(label): export (first 200,000 rows, curl)\(median)", figures.exportRate,
-                       unit: "rows/s" + figures.rounds.rounds(\.exportRate, format: "%.0f"), limit: base.exportRate / 1.5,
+            report.row("\(label): claim p99\(median)", now.median(\.claimP99), unit: "ms" + now.listed(\.claimP99),
+                       limit: then.median(\.claimP99) * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): few-shot p99\(median)", now.median(\.fewShotP99), unit: "ms" + now.listed(\.fewShotP99),
+                       limit: then.median(\.fewShotP99) * 1.5, target: "≤ 1.5 × at 0")
+            report.row("\(label): export (first 200,000 rows, curl)\(median)", now.median(\.exportRate),
+                       unit: "rows/s" + now.listed(\.exportRate, format: "%.0f"), limit: then.median(\.exportRate) / 1.5,
                        target: "≥ at 0 / 1.5")
-            report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)\(median)", figures.copyRate,
-                       unit: "rows/s" + figures.rounds.rounds(\.copyRate, format: "%.0f"), limit: nil)
+            report.row("\(label): psql \\copy of the same 200,000 rows right after (their pages cached by the export)\(median)", now.median(\.copyRate),
+                       unit: "rows/s" + now.listed(\.copyRate, format: "%.0f"), limit: nil)
             report.row("\(label): EXPLAIN ANALYZE of the \\copy's SELECT after it, execution", figures.copyPlan.ms, unit: figures.copyPlan.pages,
                        limit: nil)
             report.row("\(label): items dead tuples, % of live, after the upkeep's VACUUM and the measurement", figures.deadRatio * 100,
@@ -138,7 +142,7 @@ struct SoakScenarios {
 
     static let deadRatioSQL = "SELECT n_dead_tup::float8 / greatest(n_live_tup, 1) FROM pg_stat_user_tables WHERE relname = 'items'"
 
-    /// The targeted figures `rounds` times, one after the other, each reported as its median; the limit (`pgbench`)
+    /// The targeted figures `rounds` times, one after the other (the report takes each one's median); the limit (`pgbench`)
     /// and the two `EXPLAIN`s once, after the first round.
     func measure(ingest: String) async throws -> Figures {
         var f = Figures()
@@ -156,9 +160,6 @@ struct SoakScenarios {
             f.claimPlan = try await PlanFigures(try await servers.baseline.explainClaim(task: Self.task, actor: "key:soak-plan"), named: "claim")
             f.copyPlan = try await PlanFigures(try await servers.baseline.explain(Copy.select(task: Self.task, rows: 200_000)), named: "copy")
         }
-        (f.intakeP99, f.intakeRate) = (f.rounds.median(\.intakeP99), f.rounds.median(\.intakeRate))
-        (f.claimP50, f.claimP99, f.fewShotP99) = (f.rounds.median(\.claimP50), f.rounds.median(\.claimP99), f.rounds.median(\.fewShotP99))
-        (f.exportRate, f.copyRate) = (f.rounds.median(\.exportRate), f.rounds.median(\.copyRate))
         let b = servers.baseline
         f.deadRatio = try await b.figure(Self.deadRatioSQL)
         f.itemsMiB = try await b.figure("SELECT (pg_total_relation_size('items') / 1048576.0)::float8")
