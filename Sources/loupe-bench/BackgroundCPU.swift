@@ -37,6 +37,12 @@ struct BackgroundCPU {
         Self.kinds.reduce(0) { $0 + (postgres[$1] ?? 0) - (start.postgres[$1] ?? 0) }
     }
 
+    /// The share of the machine's time the hypervisor took since `start` (0–1): the soak takes a further round for one
+    /// that lost more than its limit.
+    func stolenShare(since start: BackgroundCPU) -> Double {
+        (steal - start.steal) / max(1, total - start.total)
+    }
+
     /// One line: background seconds by kind (only those that ran), and the machine's busy and stolen shares.
     func summary(since start: BackgroundCPU) -> String {
         let ran = Self.kinds.compactMap { kind -> String? in

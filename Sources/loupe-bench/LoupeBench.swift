@@ -25,6 +25,7 @@ struct LoupeBench: AsyncParsableCommand {
     @Option(help: "Items the soak grows the table to (measured at 0, 10%, 50% and 100%).") var soakItems = 10_000_000
     @Option(help: "Minutes of churn over the soak's three growth steps.") var soakMinutes = 30.0
     @Option(help: "Rounds of the soak's measurements at each size (each figure reported as their median).") var soakRounds = 3
+    @Option(help: "Percent of the machine the hypervisor may take during a soak round before the round is repeated.") var soakStealLimit = 5.0
     @Option(help: "Data directory of the embedded cluster.") var dataDir = "/tmp/loupe-bench-\(getpid())"
     @Flag(help: .hidden) var serveFloor = false
 
@@ -40,7 +41,7 @@ struct LoupeBench: AsyncParsableCommand {
             let setup = try await BenchSetup.prepare(servers)
             if soak {
                 try await SoakScenarios(servers: servers, setup: setup, items: soakItems, minutes: soakMinutes, reviewers: reviewers,
-                                   rounds: max(1, soakRounds))
+                                   rounds: max(1, soakRounds), stealLimit: max(0, soakStealLimit) / 100)
                     .run(into: report)
             }
             if only.contains("load") {
