@@ -16,7 +16,7 @@ struct SoakScenarios {
     /// Rounds of the targeted figures at each size; each is reported as the median of its rounds.
     let rounds: Int
     /// A round that lost more than this share of the machine to the hypervisor (0–1) is repeated, up to `rounds` more
-    /// times per size: the second soak's 10-million figures missed only while 10–15% of the CPU was stolen.
+    /// times per size: the soak at 29f1d18's benchmark missed two 10-million figures only while 10–15% of the CPU was stolen.
     let stealLimit: Double
     /// The realistic intake body names this task.
     static let task = OverloadScenarios.task
@@ -157,7 +157,7 @@ struct SoakScenarios {
             round.stolen = BackgroundCPU.sample().stolenShare(since: before)
             round.calm = round.stolen <= stealLimit
             if !round.calm {
-                Self.progress(String(format: "round %d lost %.0f%% of the machine to the hypervisor: it does not count", f.rounds.count + 1, round.stolen * 100))
+                Self.progress(String(format: "round %d lost %.0f%% of the machine to the hypervisor: it counts only if no round is calm", f.rounds.count + 1, round.stolen * 100))
             }
             f.rounds.append(round)
             guard f.rounds.count == 1 else { continue }
