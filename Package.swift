@@ -104,6 +104,8 @@ let package = Package(
             swiftSettings: swift6
         ),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "LoupeJSON"], swiftSettings: swift6),
+        // The benchmark's own arithmetic (which soak rounds count, the server's time per route); its runs are its check.
+        .testTarget(name: "LoupeBenchTests", dependencies: ["loupe-bench"], swiftSettings: swift6),
         .testTarget(
             name: "LoupeTests",
             dependencies: [

@@ -6,6 +6,8 @@ import Foundation
 /// 60,000-item one alternately, four runs each read 63–80 and 69–74 ms).
 struct SoakRound {
     var intakeP99 = 0.0, intakeRate = 0.0, claimP50 = 0.0, claimP99 = 0.0, fewShotP99 = 0.0, exportRate = 0.0, copyRate = 0.0
+    /// The decision after each measured claim (client's p50), and the server's own mean time in each of the two routes.
+    var decideP50 = 0.0, claimServerMs = 0.0, decideServerMs = 0.0
     /// The share of the machine's time the hypervisor took during the round (0–1), from `/proc/stat`.
     var stolen = 0.0
     /// Whether `stolen` stayed within the soak's limit; only such rounds count towards the median when there are any.

@@ -11,16 +11,22 @@ extension SoakScenarios {
             .run(connections: 32, seconds: 10, pauseMs: 0)
         (r.intakeP99, r.intakeRate) = (wrk.percentile(0.99), Double(wrk.ok) / wrk.seconds)
         let clock = ContinuousClock()
-        var claims: [Double] = []
+        var claims: [Double] = [], decisions: [Double] = []
+        let before = try await routeTimes()
         for _ in 0..<1000 {
             let t0 = clock.now
             let (status, item) = try await loupe.json(.POST, "/v1/review/claim", key: admin, body: ["task": .string(Self.task)])
-            claims.append(Self.ms(t0.duration(to: clock.now)))
+            let t1 = clock.now
+            claims.append(Self.ms(t0.duration(to: t1)))
             guard status == 200, let id = item["id"]?.stringValue else { break }
             _ = try await loupe.send(.POST, "/v1/items/\(id)/decision", key: admin, body: JSONWriter.bytes(["action": "approve"]))
+            decisions.append(Self.ms(t1.duration(to: clock.now)))
         }
+        let after = try await routeTimes()
         let claimed = LoadResult(operations: claims.count, seconds: 1, latencies: claims.sorted())
         (r.claimP50, r.claimP99) = (claimed.percentile(0.5), claimed.percentile(0.99))
+        r.decideP50 = LoadResult(operations: decisions.count, seconds: 1, latencies: decisions.sorted()).percentile(0.5)
+        (r.claimServerMs, r.decideServerMs) = (after.claim.meanMs(since: before.claim), after.decide.meanMs(since: before.decide))
         var fewShot: [Double] = []
         for i in 0..<220 {
             let query = "Invoice from \(["ACME", "Globex", "Initech", "Hooli"][i % 4]) branch \(i * 7 % 1013), total \(i * 13 % 7919).00 EUR"
@@ -35,5 +41,12 @@ extension SoakScenarios {
         r.exportRate = Double(export.lines) / export.seconds
         r.copyRate = try Copy.rate(location: servers.session.location, task: Self.task, rows: 200_000)
         return r
+    }
+
+    /// The server's own time so far in the claim and decision routes (its `/metrics`).
+    func routeTimes() async throws -> (claim: RouteTimes, decide: RouteTimes) {
+        let (_, body) = try await setup.loupe.send(.GET, "/metrics", key: nil)
+        let text = String(buffer: body)
+        return (RouteTimes(exposition: text, route: "/v1/review/claim"), RouteTimes(exposition: text, route: "/v1/items/{id}/decision"))
     }
 }

@@ -23,7 +23,7 @@ struct SoakScenarios {
     static let measuringFlag = NSTemporaryDirectory() + "loupe-soak-measuring"
 
     struct Figures {
-        /// The targeted figures, one entry per round; reports take their medians.
+        /// The targeted figures, one entry per round; the report takes the medians of the rounds that count (`counted`).
         var rounds: [SoakRound] = []
         var rawRate = 0.0
         var claimPlan = PlanFigures(), copyPlan = PlanFigures()
@@ -90,6 +90,13 @@ struct SoakScenarios {
             // The median beside the tail: whether a slower p99 at size is every claim slower or a few (at 1 and 5
             // million one soak read 1.9 and 2.8 × its p99 at 0, all under 20 ms).
             report.row("\(label): claim p50\(median)", now.median(\.claimP50), unit: "ms" + all.listed(\.claimP50), limit: nil)
+            // Where a claim's time goes: the server's own (its /metrics) against the client's, and the decision that
+            // follows each claim on the same pool (the second soak at bfb8924's server read claim p50 2.9 → 3.9 ms
+            // from 0 to 10 million while one claim's EXPLAIN stayed at 0.4–0.6 ms).
+            report.row("\(label): claim, server's own mean (its /metrics)\(median)", now.median(\.claimServerMs),
+                       unit: "ms" + all.listed(\.claimServerMs, format: "%.2f"), limit: nil)
+            report.row("\(label): decision after each claim, p50 / server's own mean\(median)", now.median(\.decideP50),
+                       unit: String(format: "/ %.2f ms", now.median(\.decideServerMs)) + all.listed(\.decideP50), limit: nil)
             report.row("\(label): one claim's EXPLAIN ANALYZE, execution", figures.claimPlan.ms, unit: figures.claimPlan.pages, limit: nil)
             report.row("\(label): claim p99\(median)", now.median(\.claimP99), unit: "ms" + all.listed(\.claimP99),
                        limit: then.median(\.claimP99) * 1.5, target: "≤ 1.5 × at 0")

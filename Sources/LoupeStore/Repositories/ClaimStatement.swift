@@ -74,6 +74,14 @@ enum DisputedClaim: ClaimTaskFilter {
 /// A claim of the next waiting item, prepared once per connection: with one round trip per
 /// claim, parsing and planning this statement (parse 0.5 ms, bind 1.0 ms in the server log at 100k waiting items) cost
 /// about as much as running it (1.9 ms). Follows River/Oban: one `FOR UPDATE SKIP LOCKED` pick, then UPDATE … RETURNING.
+///
+/// It commits without waiting for its WAL to reach the disk (`synchronous_commit = off` for its own transaction only):
+/// a lease is soft state that expires by itself, and the wait is the one part of a claim that grows with the WAL the
+/// commit carries (full-page images after a checkpoint, more of them on a larger table). Alternating the two builds on
+/// one cluster of 30,000 waiting items, the server's own time per claim fell from 2.11–2.27 to 1.85–1.95 ms. A crash
+/// loses at most the last fraction of a second of claims: those items wait again, and a reviewer who held one is told
+/// the lease is gone when they decide (the decision re-checks it). Decisions commit synchronously, and a decision's
+/// flush carries the claim's WAL before it, so no decision is durable without its claim.
 struct ClaimStatement<Filter: ClaimTaskFilter>: PostgresPreparedStatement {
     typealias Row = ClaimedItem
 
@@ -99,6 +107,7 @@ struct ClaimStatement<Filter: ClaimTaskFilter>: PostgresPreparedStatement {
             SELECT id, 'claimed', $1, $3, jsonb_build_object('lease_expires_at', lease_expires_at) FROM claimed
         )
         SELECT claimed.*, \(PostgresReviewRepository.taskColumns) FROM claimed JOIN tasks t ON t.name = claimed.task
+        WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL
         """
     }
 
