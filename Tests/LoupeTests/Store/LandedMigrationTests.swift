@@ -19,7 +19,7 @@ import Testing
         29: "f24069ef6f0d244c", 30: "34ab741f40b8f973", 31: "8f9456c9a45d7c50", 32: "e4765b24510b6323",
         33: "a55037138217cd84", 34: "6f91e185e4f16a43", 35: "4cf35efffa19f8a4", 36: "6cefee575dddc922",
         37: "5d6b8b451ed1e01f", 38: "e04255fe528dad97", 39: "47eb77a8e0de8397", 40: "94e615fb293cf16a",
-        41: "d4b8df093fe154e5", 42: "33a55d49aed0f3bb",
+        41: "d4b8df093fe154e5", 42: "33a55d49aed0f3bb", 43: "632af4bd40bbcc59",
     ]
 
     @Test func landedMigrationsAreNeverEdited() throws {
