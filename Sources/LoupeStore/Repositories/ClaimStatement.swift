@@ -76,12 +76,12 @@ enum DisputedClaim: ClaimTaskFilter {
 /// about as much as running it (1.9 ms). Follows River/Oban: one `FOR UPDATE SKIP LOCKED` pick, then UPDATE … RETURNING.
 ///
 /// It commits without waiting for its WAL to reach the disk (`synchronous_commit = off` for its own transaction only):
-/// a lease is soft state that expires by itself, and the wait is the one part of a claim that grows with the WAL the
-/// commit carries (full-page images after a checkpoint, more of them on a larger table). Alternating the two builds on
-/// one cluster of 30,000 waiting items, the server's own time per claim fell from 2.11–2.27 to 1.85–1.95 ms. A crash
-/// loses at most the last fraction of a second of claims: those items wait again, and a reviewer who held one is told
-/// the lease is gone when they decide (the decision re-checks it). Decisions commit synchronously, and a decision's
-/// flush carries the claim's WAL before it, so no decision is durable without its claim.
+/// a lease is soft state that expires by itself, and the wait grows with the WAL the commit carries (a full-page image
+/// of every page first touched after a checkpoint) and with whatever else the disk is writing. Alternating the two
+/// builds on one cluster of 30,000 waiting items, the server's own time per claim fell from 2.11–2.27 to 1.85–1.95 ms.
+/// A crash loses at most the last fraction of a second of claims: those items wait again, and a reviewer who held one
+/// is told the lease is gone when they decide (the decision re-checks it). Decisions commit synchronously, and a
+/// decision's flush carries the claim's WAL before it, so no decision is durable without its claim.
 struct ClaimStatement<Filter: ClaimTaskFilter>: PostgresPreparedStatement {
     typealias Row = ClaimedItem
 
