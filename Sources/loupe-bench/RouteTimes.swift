@@ -14,8 +14,6 @@ struct RouteTimes {
         }
     }
 
-    init() {}
-
     /// The mean milliseconds per request between `earlier` and this reading (NaN when no request came in between).
     func meanMs(since earlier: RouteTimes) -> Double {
         let n = requests - earlier.requests

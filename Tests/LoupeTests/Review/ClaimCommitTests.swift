@@ -1,6 +1,7 @@
 import Foundation
 import LoupeDomain
 @testable import LoupeStore
+import PostgresNIO
 import Testing
 
 /// A claim commits without waiting for the disk (`ClaimStatement`): the wait grows with the WAL its commit carries,
@@ -22,14 +23,9 @@ import Testing
                         try await connection.query("BEGIN", logger: logger)
                         // The test cluster commits asynchronously throughout; this transaction starts as a server would.
                         try await connection.query("SET LOCAL synchronous_commit = on", logger: logger)
-                        let claimed: ClaimedItem?
-                        if claimsOneTask {
-                            claimed = try await connection.execute(ClaimStatement<OneTaskClaim>(actor: "key:t", scope: nil, now: Date(), leaseSeconds: nil,
-                                                                                                task: "invoice"), logger: logger).first { _ in true }
-                        } else {
-                            claimed = try await connection.execute(ClaimStatement<AnyTaskClaim>(actor: "key:t", scope: nil, now: Date(), leaseSeconds: nil,
-                                                                                                task: nil), logger: logger).first { _ in true }
-                        }
+                        let claimed = claimsOneTask
+                            ? try await Self.first(ClaimStatement<OneTaskClaim>(actor: "key:t", scope: nil, now: Date(), leaseSeconds: nil, task: "invoice"), on: connection)
+                            : try await Self.first(ClaimStatement<AnyTaskClaim>(actor: "key:t", scope: nil, now: Date(), leaseSeconds: nil, task: nil), on: connection)
                         #expect(claimed?.task.name == "invoice")
                         var value = ""
                         for try await v in try await connection.query("SELECT current_setting('synchronous_commit')", logger: logger).decode(String.self) { value = v }
@@ -49,5 +45,10 @@ import Testing
                 group.cancelAll()
             }
         }
+    }
+
+    /// The item one kind of claim takes, run on `connection` (inside the caller's transaction).
+    static func first<Filter>(_ statement: ClaimStatement<Filter>, on connection: PostgresConnection) async throws -> ClaimedItem? {
+        try await connection.execute(statement, logger: TestCluster.logger).first { _ in true }
     }
 }
